@@ -1,0 +1,221 @@
+//! `App::build` wires everything together; one shutdown signal stops it all.
+//!
+//! This is the one place that lists the features (none are built yet: each
+//! feature issue adds its job registry and routes here).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+
+use crate::config::Config;
+use crate::db::{self, Database, Pool};
+use crate::http::{self, HttpServer, HttpState};
+use crate::jobs::worker::{self, WorkerHandle, WorkerSettings};
+use crate::jobs::{probe, tick, JobRegistry, Queue};
+use crate::mail::{self, Mailer};
+use crate::shutdown::Shutdown;
+
+/// What a process runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Worker pool, scheduler and HTTP server (and the bot, once configured).
+    Run,
+    /// Worker pool and scheduler only.
+    Worker,
+}
+
+/// Replaceable parts, for tests and embedding.
+#[derive(Default)]
+pub struct Seams {
+    /// Extra job types (test jobs).
+    pub extra_jobs: JobRegistry,
+    /// Overrides `http.listen` (tests bind port 0).
+    pub http_listen: Option<SocketAddr>,
+    /// Overrides the worker settings derived from the config.
+    pub worker: Option<WorkerSettings>,
+}
+
+/// A connected, migrated app that has not started its tasks yet.
+pub struct App {
+    config: Arc<Config>,
+    database: Database,
+    queue: Queue,
+    mailer: Option<Mailer>,
+    shutdown: Shutdown,
+}
+
+impl App {
+    /// Connects to the database (starting the embedded cluster when no URL is
+    /// configured) and applies the app's and the queue's migrations.
+    pub async fn build(config: Config, shutdown: Shutdown) -> anyhow::Result<App> {
+        let url = db::configured_url(config.database_url());
+        let database = db::connect(&config.database, url.as_deref()).await?;
+        let queue = Queue::new(database.queue_db.clone());
+        let migrated = async {
+            let applied = db::migrate::run(&database.pool).await?;
+            queue.migrate().await?;
+            anyhow::Ok(applied)
+        }
+        .await;
+        let applied = match migrated {
+            Ok(applied) => applied,
+            Err(error) => {
+                let _ = database.close().await;
+                return Err(error);
+            }
+        };
+        if applied > 0 {
+            tracing::info!(applied, "database migrations applied");
+        }
+        let mailer = Mailer::from_config(&config.smtp).context("configuring SMTP (smtp)")?;
+        Ok(App {
+            config: Arc::new(config),
+            database,
+            queue,
+            mailer,
+            shutdown,
+        })
+    }
+
+    /// The shared database pool.
+    pub fn pool(&self) -> &Pool {
+        &self.database.pool
+    }
+
+    /// The job queue.
+    pub fn queue(&self) -> &Queue {
+        &self.queue
+    }
+
+    /// The loaded configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Closes the database without running anything (the `migrate` command).
+    pub async fn close(self) -> anyhow::Result<()> {
+        self.database.close().await
+    }
+
+    /// Starts the worker pool (with the scheduler) and, in [`Mode::Run`], the
+    /// HTTP server.
+    pub async fn start(self, mode: Mode, seams: Seams) -> anyhow::Result<Running> {
+        let metrics = http::metrics::install();
+        let registry = self.registry().merge(seams.extra_jobs);
+        let settings = seams.worker.unwrap_or_else(|| worker_settings(&self.config));
+        let worker = match worker::start(
+            self.database.queue_db.clone(),
+            registry,
+            &settings,
+            &self.shutdown,
+        )
+        .await
+        {
+            Ok(worker) => worker,
+            Err(error) => {
+                let _ = self.database.close().await;
+                return Err(error);
+            }
+        };
+        let http = if mode == Mode::Run {
+            let state = HttpState {
+                pool: self.database.pool.clone(),
+                metrics,
+            };
+            let listen = seams.http_listen.unwrap_or(self.config.http.listen);
+            match http::serve(listen, http::router(state, Vec::new()), &self.shutdown).await {
+                Ok(server) => Some(server),
+                Err(error) => {
+                    self.shutdown.trigger();
+                    let _ = worker.join().await;
+                    let _ = self.database.close().await;
+                    return Err(error);
+                }
+            }
+        } else {
+            None
+        };
+        tracing::info!(?mode, workers = settings.concurrency, "ppc-helper started");
+        Ok(Running {
+            http,
+            worker,
+            database: self.database,
+            queue: self.queue,
+            shutdown: self.shutdown,
+        })
+    }
+
+    fn registry(&self) -> JobRegistry {
+        let mut registry = JobRegistry::new()
+            .job::<tick::ScheduleTick>()
+            .cron(tick::CRONTAB)
+            .job::<probe::Probe>()
+            .job::<mail::SendEmail>()
+            .with_state(self.database.pool.clone())
+            .with_state(self.queue.clone());
+        if let Some(mailer) = &self.mailer {
+            registry = registry.with_state(mailer.clone());
+        }
+        registry
+    }
+}
+
+/// Worker settings from the `workers` section.
+pub fn worker_settings(config: &Config) -> WorkerSettings {
+    let workers = &config.workers;
+    WorkerSettings {
+        concurrency: workers.count,
+        local_queue_size: workers.local_queue_size,
+        grace: Duration::from_secs(workers.shutdown_grace_secs),
+        heartbeat: Duration::from_secs(workers.heartbeat_secs),
+        dead_after: Duration::from_secs(workers.dead_after_secs),
+    }
+}
+
+/// A started app.
+pub struct Running {
+    http: Option<HttpServer>,
+    worker: WorkerHandle,
+    database: Database,
+    queue: Queue,
+    shutdown: Shutdown,
+}
+
+impl Running {
+    /// Where the HTTP server listens, in [`Mode::Run`].
+    pub fn http_addr(&self) -> Option<SocketAddr> {
+        self.http.as_ref().map(|server| server.local_addr)
+    }
+
+    /// The shared database pool.
+    pub fn pool(&self) -> &Pool {
+        &self.database.pool
+    }
+
+    /// The job queue.
+    pub fn queue(&self) -> &Queue {
+        &self.queue
+    }
+
+    /// The shutdown signal of this app.
+    pub fn shutdown(&self) -> &Shutdown {
+        &self.shutdown
+    }
+
+    /// Waits for shutdown, lets running jobs finish, stops the server and the
+    /// database.
+    pub async fn wait(self) -> anyhow::Result<()> {
+        self.shutdown.wait().await;
+        let worker = self.worker.join().await;
+        let http = match self.http {
+            Some(server) => server.join().await,
+            None => Ok(()),
+        };
+        let closed = self.database.close().await;
+        worker.context("stopping the worker pool")?;
+        http.context("stopping the HTTP server")?;
+        closed
+    }
+}

@@ -1,0 +1,110 @@
+//! Enqueueing jobs: one at a time, in batches, or inside the caller's transaction.
+
+use anyhow::Context;
+use graphile_worker::tokio_postgres::TokioPostgresDatabase;
+use graphile_worker::{RawJobSpec, WorkerUtils};
+
+use super::registry::{AppJob, Runner};
+use super::QUEUE_SCHEMA;
+
+/// Handle for adding jobs to the queue. Cheap to clone.
+#[derive(Clone)]
+pub struct Queue {
+    utils: WorkerUtils,
+}
+
+impl std::fmt::Debug for Queue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Queue")
+    }
+}
+
+impl Queue {
+    /// A queue over the app's database (the pool shared with the worker).
+    pub fn new(database: TokioPostgresDatabase) -> Self {
+        Self {
+            utils: WorkerUtils::new(database, QUEUE_SCHEMA),
+        }
+    }
+
+    /// Installs or upgrades the queue's own schema (idempotent).
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        self.utils
+            .migrate()
+            .await
+            .context("installing the job queue schema")
+    }
+
+    /// Adds one job; returns its id.
+    pub async fn enqueue<J: AppJob>(&self, job: J) -> anyhow::Result<i64> {
+        let spec = job.spec();
+        let added = self
+            .utils
+            .add_job(Runner(job), spec)
+            .await
+            .with_context(|| format!("enqueueing a {} job", J::IDENTIFIER))?;
+        Ok(*added.id())
+    }
+
+    /// Adds one job inside `tx`: it exists only if the transaction commits.
+    pub async fn enqueue_in<J: AppJob>(
+        &self,
+        tx: &tokio_postgres::Transaction<'_>,
+        job: J,
+    ) -> anyhow::Result<i64> {
+        let spec = job.spec();
+        let added = self
+            .utils
+            .clone()
+            .with_executor(tx)
+            .add_job(Runner(job), spec)
+            .await
+            .with_context(|| format!("enqueueing a {} job", J::IDENTIFIER))?;
+        Ok(*added.id())
+    }
+
+    /// Adds many jobs in one round trip (one commit for the whole batch).
+    pub async fn enqueue_many<J: AppJob>(&self, jobs: Vec<J>) -> anyhow::Result<usize> {
+        let specs = jobs
+            .into_iter()
+            .map(|job| {
+                let spec = job.spec();
+                Ok(RawJobSpec {
+                    identifier: J::IDENTIFIER.to_string(),
+                    payload: serde_json::to_value(&job)?,
+                    spec,
+                })
+            })
+            .collect::<Result<Vec<_>, serde_json::Error>>()
+            .with_context(|| format!("serialising {} jobs", J::IDENTIFIER))?;
+        let added = self
+            .utils
+            .add_raw_jobs(&specs)
+            .await
+            .with_context(|| format!("enqueueing {} {} jobs", specs.len(), J::IDENTIFIER))?;
+        Ok(added.len())
+    }
+
+    /// Adds a job by identifier and JSON payload (used by the scheduler).
+    pub async fn enqueue_raw_in(
+        &self,
+        tx: &tokio_postgres::Transaction<'_>,
+        identifier: &str,
+        payload: serde_json::Value,
+        spec: graphile_worker::JobSpec,
+    ) -> anyhow::Result<i64> {
+        let added = self
+            .utils
+            .clone()
+            .with_executor(tx)
+            .add_raw_job(identifier, payload, spec)
+            .await
+            .with_context(|| format!("enqueueing a {identifier} job"))?;
+        Ok(*added.id())
+    }
+
+    /// Access to graphile_worker's utilities (reschedule, fail, unlock…).
+    pub fn utils(&self) -> &WorkerUtils {
+        &self.utils
+    }
+}
