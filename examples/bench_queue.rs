@@ -26,7 +26,7 @@ struct NoOp {
 }
 
 impl AppJob for NoOp {
-    const IDENTIFIER: &'static str = "bench.noop";
+    const IDENTIFIER: &'static str = "bench_noop";
 
     async fn run(self, ctx: JobCtx) -> anyhow::Result<()> {
         let latency = now_us() - self.enqueued_at_us;

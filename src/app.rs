@@ -104,7 +104,9 @@ impl App {
     pub async fn start(self, mode: Mode, seams: Seams) -> anyhow::Result<Running> {
         let metrics = http::metrics::install();
         let registry = self.registry().merge(seams.extra_jobs);
-        let settings = seams.worker.unwrap_or_else(|| worker_settings(&self.config));
+        let settings = seams
+            .worker
+            .unwrap_or_else(|| worker_settings(&self.config));
         let worker = match worker::start(
             self.database.queue_db.clone(),
             registry,

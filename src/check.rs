@@ -160,7 +160,9 @@ async fn check_telegram(config: &Config, http: &reqwest::Client) -> Line {
                 "getMe refused: {}",
                 body["description"].as_str().unwrap_or("no description")
             )),
-            Err(error) => Status::Failed(format!("getMe answered something that is not JSON: {error}")),
+            Err(error) => Status::Failed(format!(
+                "getMe answered something that is not JSON: {error}"
+            )),
         },
         // The error's URL would contain the token.
         Err(error) => Status::Failed(format!("{base} unreachable: {}", error.without_url())),
@@ -173,7 +175,11 @@ async fn check_telegram(config: &Config, http: &reqwest::Client) -> Line {
 
 async fn check_ebay(config: &Config, http: &reqwest::Client) -> Line {
     let cfg = &config.ebay;
-    let Some(secret) = cfg.client_secret.as_ref().filter(|_| !cfg.client_id.is_empty()) else {
+    let Some(secret) = cfg
+        .client_secret
+        .as_ref()
+        .filter(|_| !cfg.client_id.is_empty())
+    else {
         return Line {
             service: "ebay",
             status: Status::NotConfigured,
@@ -221,7 +227,11 @@ async fn check_vk(config: &Config, http: &reqwest::Client) -> Line {
         config.vk.api_base_url.trim_end_matches('/')
     );
     let status = match http.get(&url).send().await {
-        Ok(response) => Status::Ok(format!("{} answered {}", config.vk.api_base_url, response.status())),
+        Ok(response) => Status::Ok(format!(
+            "{} answered {}",
+            config.vk.api_base_url,
+            response.status()
+        )),
         Err(error) => Status::Failed(format!("{url}: {error}")),
     };
     Line {

@@ -13,8 +13,8 @@
 //! | [`check`] | the `check` command: one line per configured service |
 //! | [`logging`] | tracing subscriber set-up |
 
-// WIP pub mod app;
-// WIP pub mod check;
+pub mod app;
+pub mod check;
 pub mod config;
 pub mod db;
 pub mod http;

@@ -4,7 +4,9 @@ mod support;
 
 use std::time::Duration;
 
+use graphile_worker::tokio_postgres::TokioPostgresDatabase;
 use ppc_helper::app::{App, Mode, Running, Seams};
+use ppc_helper::http::{self, HttpState};
 use ppc_helper::jobs::probe;
 use ppc_helper::shutdown::Shutdown;
 use support::{test_config, TestDb};
@@ -55,9 +57,9 @@ async fn health_readiness_and_metrics() {
         .await
         .expect("text");
     for expected in [
-        "jobs_started_total{type=\"platform.probe\"}",
-        "jobs_succeeded_total{type=\"platform.probe\"}",
-        "job_duration_seconds_bucket{type=\"platform.probe\"",
+        "jobs_started_total{type=\"platform_probe\"}",
+        "jobs_succeeded_total{type=\"platform_probe\"}",
+        "job_duration_seconds_bucket{type=\"platform_probe\"",
         "http_requests_total{route=\"/healthz\",status=\"200\"}",
         "http_requests_total{route=\"/readyz\",status=\"200\"}",
     ] {
@@ -67,30 +69,45 @@ async fn health_readiness_and_metrics() {
         );
     }
 
-    // Without the queue schema the app is not ready, and says why.
-    db.client()
-        .await
-        .batch_execute("DROP SCHEMA graphile_worker CASCADE")
-        .await
-        .expect("drop queue schema");
-    let ready = http
-        .get(format!("{base}/readyz"))
-        .send()
+    let missing = http.get(format!("{base}/nope")).send().await.expect("404");
+    assert_eq!(missing.status(), 404);
+
+    running.shutdown().trigger();
+    running.wait().await.expect("clean stop");
+}
+
+#[tokio::test]
+async fn readiness_names_a_missing_queue_schema() {
+    // A database nobody migrated: reachable, but without the queue schema.
+    let db = TestDb::new().await;
+    let database = TokioPostgresDatabase::from_url(db.url(), 2).expect("pool");
+    let state = HttpState {
+        pool: database.pool().clone(),
+        metrics: http::metrics::install(),
+    };
+    let shutdown = Shutdown::new();
+    let server = http::serve(
+        "127.0.0.1:0".parse().expect("addr"),
+        http::router(state, Vec::new()),
+        &shutdown,
+    )
+    .await
+    .expect("serve");
+    let ready = reqwest::get(format!("http://{}/readyz", server.local_addr))
         .await
         .expect("readyz");
     assert_eq!(ready.status(), 503);
     let body: serde_json::Value = ready.json().await.expect("json");
     assert_eq!(body["status"], "unavailable");
+    let reason = body["reason"].as_str().unwrap_or_default();
     assert!(
-        body["reason"]
-            .as_str()
-            .unwrap_or_default()
-            .contains("job queue schema is missing"),
+        reason.contains("job queue schema is missing"),
         "reason: {body}"
     );
-    let missing = http.get(format!("{base}/nope")).send().await.expect("404");
-    assert_eq!(missing.status(), 404);
-
-    running.shutdown().trigger();
-    let _ = running.wait().await;
+    assert!(
+        reason.contains("ppc-helper migrate"),
+        "says what to do: {body}"
+    );
+    shutdown.trigger();
+    server.join().await.expect("server stops");
 }

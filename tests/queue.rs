@@ -135,7 +135,7 @@ async fn permanent_failure_is_not_retried_and_is_listed() {
     let failures = summary::recent_failures(app.pool(), 10)
         .await
         .expect("failures");
-    assert_eq!(failures[0].task, "test.fail");
+    assert_eq!(failures[0].task, "test_fail");
     let error = failures[0].last_error.clone().unwrap_or_default();
     assert!(
         error.contains("the remote side said no"),
@@ -149,7 +149,7 @@ async fn permanent_failure_is_not_retried_and_is_listed() {
     let tasks = summary::per_task(app.pool()).await.expect("summary");
     let fail = tasks
         .iter()
-        .find(|t| t.task == "test.fail")
+        .find(|t| t.task == "test_fail")
         .expect("listed");
     assert_eq!((fail.queued, fail.running, fail.failed), (0, 0, 1));
     app.shutdown().trigger();
@@ -234,8 +234,22 @@ async fn shutdown_lets_the_running_job_finish() {
         count(&db, "SELECT count(*) FROM test_runs WHERE key = 'slow'").await,
         1
     );
-    assert_eq!(
-        count(&db, "SELECT count(*) FROM graphile_worker.jobs").await,
-        0
+    let leftover = db
+        .client()
+        .await
+        .query(
+            "SELECT task_identifier, attempts, last_error, locked_at IS NOT NULL FROM graphile_worker.jobs
+             WHERE task_identifier <> 'scheduler_tick'",
+            &[],
+        )
+        .await
+        .expect("jobs");
+    let leftover: Vec<(String, i16, Option<String>, bool)> = leftover
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+        .collect();
+    assert!(
+        leftover.is_empty(),
+        "jobs left after shutdown: {leftover:?}"
     );
 }

@@ -27,7 +27,7 @@ async fn new_schedule(app: &App, rule: &str) -> schedules::Schedule {
         app.pool(),
         NewSchedule {
             chat_id: 42,
-            job_type: "test.scheduled".into(),
+            job_type: "test_scheduled".into(),
             target: serde_json::json!({"account": 7}),
             rule: rule.parse::<ScheduleRule>().expect("rule"),
             timezone: chrono_tz::Europe::Berlin,
@@ -76,7 +76,7 @@ async fn missed_fires_fire_once_and_concurrent_ticks_do_not_double_fire() {
         tick::fire_due(app.pool(), app.queue(), now)
     );
     assert_eq!(a.expect("tick a") + b.expect("tick b"), 1);
-    let jobs = jobs_named(&db, "test.scheduled").await;
+    let jobs = jobs_named(&db, "test_scheduled").await;
     assert_eq!(jobs.len(), 1);
     let fired = missed_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     assert_eq!(jobs[0].0, format!("schedule:{}:{fired}", schedule.id));

@@ -6,9 +6,9 @@
 
 pub mod embedded;
 pub mod migrate;
-// WIP mod source;
+mod source;
 
-// WIP pub use source::{configured_url, connect, Database, DatabaseSource, EMBEDDED_DATABASE};
+pub use source::{configured_url, connect, Database, DatabaseSource, EMBEDDED_DATABASE};
 
 /// The connection pool shared by the whole app.
 pub type Pool = deadpool_postgres::Pool;

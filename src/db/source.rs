@@ -18,7 +18,7 @@ pub enum DatabaseSource {
     /// `database.url` was set.
     External,
     /// The app runs its own cluster; stopped by [`Database::close`].
-    Embedded(EmbeddedPostgres),
+    Embedded(Box<EmbeddedPostgres>),
 }
 
 /// The connected database: the shared pool plus the handle graphile_worker uses.
@@ -70,7 +70,10 @@ pub async fn connect(cfg: &DatabaseConfig, url: Option<&str>) -> anyhow::Result<
                     cfg.data_dir.display()
                 )
             })?;
-            (cluster.connect_config(), DatabaseSource::Embedded(cluster))
+            (
+                cluster.connect_config(),
+                DatabaseSource::Embedded(Box::new(cluster)),
+            )
         }
     };
     let queue_db = TokioPostgresDatabase::from_config(pg_config, cfg.max_connections)

@@ -21,7 +21,7 @@ pub struct Probe {
 }
 
 impl AppJob for Probe {
-    const IDENTIFIER: &'static str = "platform.probe";
+    const IDENTIFIER: &'static str = "platform_probe";
 
     async fn run(self, ctx: JobCtx) -> anyhow::Result<()> {
         if self.delay_ms > 0 {

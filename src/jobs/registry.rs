@@ -16,7 +16,7 @@ pub const DEFAULT_MAX_ATTEMPTS: i16 = 8;
 
 /// One kind of background work. The payload is the struct itself (JSON).
 pub trait AppJob: Serialize + DeserializeOwned + Send + Sync + 'static {
-    /// Unique task name in the queue, e.g. `"mail.send"`.
+    /// Unique task name in the queue, e.g. `"mail_send"`.
     const IDENTIFIER: &'static str;
 
     /// Queue name, job key and attempt limit for this payload. The default has no

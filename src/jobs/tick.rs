@@ -12,7 +12,7 @@ use super::{JobCtx, Queue};
 use crate::db::Pool;
 
 /// Crontab line that runs the tick every minute.
-pub const CRONTAB: &str = "* * * * * scheduler.tick";
+pub const CRONTAB: &str = "* * * * * scheduler_tick";
 
 /// Due schedules handled per transaction; the rest wait for the next round.
 const BATCH: i64 = 500;
@@ -22,7 +22,7 @@ const BATCH: i64 = 500;
 pub struct ScheduleTick {}
 
 impl AppJob for ScheduleTick {
-    const IDENTIFIER: &'static str = "scheduler.tick";
+    const IDENTIFIER: &'static str = "scheduler_tick";
 
     async fn run(self, ctx: JobCtx) -> anyhow::Result<()> {
         let fired = fire_due(ctx.pool()?, ctx.queue()?, Utc::now()).await?;

@@ -1,4 +1,4 @@
-//! The queued e-mail job (`mail.send`); `app.rs` registers it with the
+//! The queued e-mail job (`mail_send`); `app.rs` registers it with the
 //! [`Mailer`] as worker state.
 
 use super::{send_payload, EmailJobPayload, Mailer};
@@ -8,7 +8,7 @@ use crate::jobs::{permanent, AppJob, JobCtx};
 pub type SendEmail = EmailJobPayload;
 
 impl AppJob for EmailJobPayload {
-    const IDENTIFIER: &'static str = "mail.send";
+    const IDENTIFIER: &'static str = "mail_send";
 
     async fn run(self, ctx: JobCtx) -> anyhow::Result<()> {
         let mailer = ctx.state::<Mailer>().map_err(|_| {

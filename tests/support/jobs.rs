@@ -42,7 +42,7 @@ pub struct Record {
 }
 
 impl AppJob for Record {
-    const IDENTIFIER: &'static str = "test.record";
+    const IDENTIFIER: &'static str = "test_record";
 
     fn spec(&self) -> JobSpec {
         JobSpec {
@@ -69,7 +69,7 @@ pub struct Fail {
 }
 
 impl AppJob for Fail {
-    const IDENTIFIER: &'static str = "test.fail";
+    const IDENTIFIER: &'static str = "test_fail";
 
     fn spec(&self) -> JobSpec {
         JobSpec {
@@ -94,7 +94,7 @@ impl AppJob for Fail {
 pub struct Scheduled(pub ppc_helper::jobs::schedules::Fired);
 
 impl AppJob for Scheduled {
-    const IDENTIFIER: &'static str = "test.scheduled";
+    const IDENTIFIER: &'static str = "test_scheduled";
 
     async fn run(self, ctx: JobCtx) -> anyhow::Result<()> {
         let key = format!("schedule-{}", self.0.schedule_id);

@@ -1,6 +1,7 @@
 //! Test harness for the SMTP sink (`smtp_sink.py`, Python + aiosmtpd): starts
 //! it as a child process on a free port and reads back what it received.
 //! Include it with `#[path = "support/smtp_sink.rs"] mod smtp_sink;`.
+#![allow(dead_code)] // Each test crate that includes this uses a different subset.
 
 use std::io::{BufRead, BufReader};
 use std::net::TcpStream;

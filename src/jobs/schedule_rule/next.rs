@@ -107,7 +107,7 @@ fn next_wall_clock(
 
 /// The instant a rule set for local time `local` fires (see the module docs for
 /// gaps and overlaps); `None` only at the edges of the time zone data.
-pub(super) fn resolve_local(tz: Tz, local: NaiveDateTime) -> Option<DateTime<Utc>> {
+fn resolve_local(tz: Tz, local: NaiveDateTime) -> Option<DateTime<Utc>> {
     match tz.from_local_datetime(&local) {
         LocalResult::Single(t) => Some(t.with_timezone(&Utc)),
         LocalResult::Ambiguous(a, b) => Some(a.min(b).with_timezone(&Utc)),

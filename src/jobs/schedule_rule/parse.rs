@@ -134,7 +134,7 @@ fn parse_day(name: &str) -> Result<Weekday, RuleParseError> {
 }
 
 /// `H:MM`, `HH:MM` or `HH:MM:SS`.
-pub(super) fn parse_time(text: &str) -> Result<NaiveTime, RuleParseError> {
+fn parse_time(text: &str) -> Result<NaiveTime, RuleParseError> {
     let bad = || RuleParseError::BadTime(text.to_owned());
     let parts: Vec<&str> = text.split(':').collect();
     let widths_ok = match parts.as_slice() {
