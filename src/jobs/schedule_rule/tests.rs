@@ -532,8 +532,9 @@ fn brute_next(rule: &ScheduleRule, tz: Tz, after: DateTime<Utc>) -> Option<DateT
         ScheduleRule::Weekly { days, at } => (days, at),
     };
     let mut found = Vec::new();
-    let mut prev = start;
-    for _ in 0..(9 * 24 * 60) {
+    // Start before `after`: a DST gap that begins exactly at `after` must be seen.
+    let mut prev = start - TimeDelta::minutes(180);
+    for _ in 0..(9 * 24 * 60 + 180) {
         let u = prev + TimeDelta::minutes(1);
         let l = local(u);
         let repeated = || (1..=180).any(|d| local(u - TimeDelta::minutes(d)) == l);
