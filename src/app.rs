@@ -16,6 +16,10 @@ use crate::jobs::worker::{self, WorkerHandle, WorkerSettings};
 use crate::jobs::{probe, tick, JobRegistry, Queue};
 use crate::mail::{self, Mailer};
 use crate::shutdown::Shutdown;
+use crate::telegram::core::{Core, Feature};
+use crate::telegram::dialogue::PgStorage;
+use crate::telegram::dispatcher::{self, TelegramTask};
+use crate::telegram::{bot as telegram_bot, commands, sender};
 
 /// What a process runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,10 +104,20 @@ impl App {
     }
 
     /// Starts the worker pool (with the scheduler) and, in [`Mode::Run`], the
-    /// HTTP server.
+    /// HTTP server and the Telegram dispatcher (when a token is configured).
     pub async fn start(self, mode: Mode, seams: Seams) -> anyhow::Result<Running> {
         let metrics = http::metrics::install();
-        let registry = self.registry().merge(seams.extra_jobs);
+        let bot = if self.config.telegram_configured() {
+            Some(telegram_bot::build(&self.config.telegram)?)
+        } else {
+            None
+        };
+        let mut registry = self.registry().merge(seams.extra_jobs);
+        if let Some(bot) = &bot {
+            registry = registry
+                .job::<sender::Outbound>()
+                .with_state(telegram_bot::sender(bot.clone()));
+        }
         let settings = seams
             .worker
             .unwrap_or_else(|| worker_settings(&self.config));
@@ -121,13 +135,29 @@ impl App {
                 return Err(error);
             }
         };
+        let mut routes = Vec::new();
+        let telegram = match (&bot, mode) {
+            (Some(bot), Mode::Run) => match self.start_telegram(bot.clone()).await {
+                Ok((task, router)) => {
+                    routes.extend(router);
+                    Some(task)
+                }
+                Err(error) => {
+                    self.shutdown.trigger();
+                    let _ = worker.join().await;
+                    let _ = self.database.close().await;
+                    return Err(error);
+                }
+            },
+            _ => None,
+        };
         let http = if mode == Mode::Run {
             let state = HttpState {
                 pool: self.database.pool.clone(),
                 metrics,
             };
             let listen = seams.http_listen.unwrap_or(self.config.http.listen);
-            match http::serve(listen, http::router(state, Vec::new()), &self.shutdown).await {
+            match http::serve(listen, http::router(state, routes), &self.shutdown).await {
                 Ok(server) => Some(server),
                 Err(error) => {
                     self.shutdown.trigger();
@@ -142,11 +172,42 @@ impl App {
         tracing::info!(?mode, workers = settings.concurrency, "ppc-helper started");
         Ok(Running {
             http,
+            telegram,
             worker,
             database: self.database,
             queue: self.queue,
             shutdown: self.shutdown,
         })
+    }
+
+    /// The features of the bot. This is the one place that lists them.
+    fn features(&self) -> Vec<Arc<dyn Feature>> {
+        Vec::new()
+    }
+
+    async fn start_telegram(
+        &self,
+        bot: teloxide::Bot,
+    ) -> anyhow::Result<(TelegramTask, Option<axum::Router>)> {
+        let features = self.features();
+        let core = Arc::new(Core {
+            pool: self.database.pool.clone(),
+            queue: self.queue.clone(),
+            admins: self.config.telegram.admins.clone(),
+            dialogues: PgStorage::new(self.database.pool.clone()),
+            features: features.clone(),
+        });
+        let extra = move |lang| {
+            features
+                .iter()
+                .flat_map(|feature| feature.commands(lang))
+                .collect()
+        };
+        // A failure here (Telegram unreachable) must not keep the bot down.
+        if let Err(error) = commands::publish(&bot, &self.config.telegram.admins, &extra).await {
+            tracing::warn!(error = %format!("{error:#}"), "could not publish the command menus");
+        }
+        dispatcher::start(&self.config.telegram, bot, core, &self.shutdown).await
     }
 
     fn registry(&self) -> JobRegistry {
@@ -179,6 +240,7 @@ pub fn worker_settings(config: &Config) -> WorkerSettings {
 /// A started app.
 pub struct Running {
     http: Option<HttpServer>,
+    telegram: Option<TelegramTask>,
     worker: WorkerHandle,
     database: Database,
     queue: Queue,
@@ -210,12 +272,17 @@ impl Running {
     /// database.
     pub async fn wait(self) -> anyhow::Result<()> {
         self.shutdown.wait().await;
+        let telegram = match self.telegram {
+            Some(task) => task.join().await,
+            None => Ok(()),
+        };
         let worker = self.worker.join().await;
         let http = match self.http {
             Some(server) => server.join().await,
             None => Ok(()),
         };
         let closed = self.database.close().await;
+        telegram.context("stopping the Telegram dispatcher")?;
         worker.context("stopping the worker pool")?;
         http.context("stopping the HTTP server")?;
         closed

@@ -14,11 +14,14 @@
 //! | [`logging`] | tracing subscriber set-up |
 
 pub mod app;
+pub mod chat;
 pub mod check;
 pub mod config;
 pub mod db;
+pub mod emulator;
 pub mod http;
 pub mod jobs;
 pub mod logging;
 pub mod mail;
 pub mod shutdown;
+pub mod telegram;

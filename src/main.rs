@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 use ppc_helper::app::{App, Mode, Seams};
 use ppc_helper::logging::{self, LogFormat};
 use ppc_helper::shutdown::Shutdown;
+use ppc_helper::telegram::webhook::{self, WebhookAction};
 use ppc_helper::{check, config};
 
 /// The config file read when `--config` is not given.
@@ -37,8 +38,18 @@ enum Command {
     Run,
     /// Worker pool and scheduler only (more can run on other machines).
     Worker,
-    /// A local chat with the bot in this terminal (arrives with the Telegram core).
-    Chat,
+    /// A local chat with the bot in this terminal, against the built-in Bot API
+    /// emulator (no Telegram account needed).
+    Chat {
+        /// Telegram user id to chat as (default: the first admin, else 1).
+        #[arg(long = "as")]
+        as_user: Option<i64>,
+    },
+    /// Register, remove or show the Telegram webhook (once per deploy).
+    Webhook {
+        #[arg(value_enum)]
+        action: WebhookAction,
+    },
     /// Apply database migrations and exit.
     Migrate,
     /// Check the config and every configured service; non-zero exit if any fails.
@@ -92,8 +103,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 ExitCode::SUCCESS
             })
         }
-        Command::Chat => {
-            anyhow::bail!("`chat` needs the Telegram core, which is not built yet; use `run`")
+        Command::Chat { as_user } => {
+            ppc_helper::chat::run(config, as_user).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Webhook { action } => {
+            let bot = ppc_helper::telegram::bot::build(&config.telegram)?;
+            println!("{}", webhook::run(&bot, &config.telegram, action).await?);
+            Ok(ExitCode::SUCCESS)
         }
     }
 }

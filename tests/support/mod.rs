@@ -4,6 +4,7 @@
 
 pub mod cluster;
 pub mod jobs;
+pub mod telegram;
 
 use std::time::Duration;
 
