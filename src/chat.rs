@@ -45,7 +45,11 @@ pub async fn run(mut config: Config, as_user: Option<i64>) -> anyhow::Result<()>
     let running = app.start(Mode::Run, Seams::default()).await?;
     println!("ppc-helper chat as user {user_id}. Type /start. `#N` presses button N, `!file <path> [caption]` sends a file, `!quit` leaves.");
 
-    let printer = tokio::spawn(print_bot_messages(emulator.clone(), user_id, shutdown.clone()));
+    let printer = tokio::spawn(print_bot_messages(
+        emulator.clone(),
+        user_id,
+        shutdown.clone(),
+    ));
     let mut lines = BufReader::new(tokio::io::stdin()).lines();
     loop {
         let line = tokio::select! {
@@ -71,7 +75,10 @@ async fn handle_line(emulator: &Emulator, user: &TestUser, line: &str) -> anyhow
         return Ok(());
     }
     if let Some(number) = line.strip_prefix('#') {
-        let index: usize = number.trim().parse().context("`#N` needs a button number")?;
+        let index: usize = number
+            .trim()
+            .parse()
+            .context("`#N` needs a button number")?;
         let (message_id, data) = latest_buttons(emulator, chat)
             .into_iter()
             .nth(index.saturating_sub(1))
@@ -162,7 +169,9 @@ fn plain(html: &str) -> String {
             _ => {}
         }
     }
-    out.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }
 
 fn save_file(message: &BotMessage) -> Option<PathBuf> {

@@ -1,6 +1,8 @@
 //! The Telegram Bot API emulator: wire format with raw HTTP (`emulator/wire.rs`) and a
-//! real teloxide `Bot` (`emulator/client.rs`).
+//! real teloxide `Bot` (`emulator/client.rs`); Telegram behaviour in `emulator/behaviour.rs`.
 
+#[path = "emulator/behaviour.rs"]
+mod behaviour;
 #[path = "emulator/client.rs"]
 mod client;
 #[path = "emulator/wire.rs"]

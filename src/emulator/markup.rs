@@ -55,9 +55,10 @@ pub(crate) struct Formatted {
 }
 
 impl Formatted {
-    /// Length in UTF-16 code units, the unit of the Bot API's text limits.
-    pub fn len_utf16(&self) -> usize {
-        utf16_len(&self.text)
+    /// Length in characters (code points), the unit of the Bot API's text limits;
+    /// entity offsets, by contrast, count UTF-16 code units.
+    pub fn len_chars(&self) -> usize {
+        self.text.chars().count()
     }
 
     /// Entities as a JSON array.
@@ -169,8 +170,9 @@ mod tests {
     }
 
     #[test]
-    fn utf16_length_counts_surrogate_pairs() {
-        let f = parse("a😀", None, None).unwrap();
-        assert_eq!(f.len_utf16(), 3);
+    fn limits_count_characters_and_offsets_count_utf16() {
+        let f = parse("😀 <b>x</b>", Some("HTML"), None).unwrap();
+        assert_eq!(f.len_chars(), 3);
+        assert_eq!(f.entities[0].offset, 3);
     }
 }

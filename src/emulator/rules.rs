@@ -9,9 +9,9 @@ use super::markup::{self, Formatted};
 use super::params::Params;
 use super::types::Button;
 
-/// Longest message text, in UTF-16 code units after entity parsing.
+/// Longest message text, in characters after entity parsing.
 pub(crate) const MAX_TEXT: usize = 4096;
-/// Longest caption, in UTF-16 code units after entity parsing.
+/// Longest caption, in characters after entity parsing.
 pub(crate) const MAX_CAPTION: usize = 1024;
 /// Largest inline keyboard, in buttons.
 const MAX_BUTTONS: usize = 100;
@@ -24,7 +24,7 @@ pub(crate) fn text(p: &Params, editing: bool) -> Result<Formatted, ApiError> {
     if f.text.is_empty() {
         return Err(ApiError::invalid("message text is empty"));
     }
-    if f.len_utf16() > MAX_TEXT {
+    if f.len_chars() > MAX_TEXT {
         // The real server words the same limit differently for sends and edits.
         let what = if editing {
             "MESSAGE_TOO_LONG"
@@ -43,7 +43,7 @@ pub(crate) fn caption(p: &Params) -> Result<Option<Formatted>, ApiError> {
     };
     let f = markup::parse(raw, p.str("parse_mode"), p.values.get("caption_entities"))
         .map_err(|e| ApiError::invalid(&e))?;
-    if f.len_utf16() > MAX_CAPTION {
+    if f.len_chars() > MAX_CAPTION {
         return Err(ApiError::invalid("message caption is too long"));
     }
     Ok((!f.text.is_empty()).then_some(f))

@@ -10,7 +10,9 @@ use axum::body::Bytes;
 pub struct TestUser {
     /// User id, also the id of the private chat with the bot (must be positive).
     pub id: i64,
+    /// First name shown in chats and sent as `from.first_name`.
     pub first_name: String,
+    /// Username without `@`, if the user has one.
     pub username: Option<String>,
     /// IETF language tag Telegram reports for the user's client, e.g. `en` or `ru`.
     pub language_code: Option<String>,
@@ -48,8 +50,11 @@ impl TestUser {
 /// An inline keyboard button as the bot sent it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Button {
+    /// The label.
     pub text: String,
+    /// Data sent back in the callback query, for callback buttons.
     pub callback_data: Option<String>,
+    /// Link, for URL buttons.
     pub url: Option<String>,
 }
 
@@ -58,7 +63,9 @@ pub struct Button {
 pub struct SentFile {
     /// The file_id the emulator assigned; the bot may send it again by this id.
     pub file_id: String,
+    /// File name as uploaded (documents).
     pub file_name: Option<String>,
+    /// MIME type from the upload or guessed from the file name (documents).
     pub mime_type: Option<String>,
     /// Exactly the bytes uploaded.
     pub bytes: Bytes,
@@ -67,7 +74,9 @@ pub struct SentFile {
 /// The current state of a message the bot sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BotMessage {
+    /// The chat it was sent to.
     pub chat_id: i64,
+    /// Its id, increasing per chat.
     pub message_id: i32,
     /// Unix time the message was sent.
     pub date: i64,
@@ -77,7 +86,9 @@ pub struct BotMessage {
     pub caption: Option<String>,
     /// Inline keyboard rows; empty when there is none.
     pub buttons: Vec<Vec<Button>>,
+    /// The document, for sendDocument messages.
     pub document: Option<SentFile>,
+    /// The photo, for sendPhoto messages.
     pub photo: Option<SentFile>,
     /// Whether the message was edited after sending.
     pub edited: bool,
@@ -115,9 +126,13 @@ impl BotMessage {
 /// What the bot answered to a callback query.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallbackAnswer {
+    /// The callback query answered.
     pub query_id: String,
+    /// Notification text, if any (empty text counts as none).
     pub text: Option<String>,
+    /// Whether the text is shown as an alert rather than a toast.
     pub show_alert: bool,
+    /// URL to open, if any.
     pub url: Option<String>,
     /// Time from the button press to the answer.
     pub latency: std::time::Duration,
@@ -139,6 +154,7 @@ pub struct Call {
 /// A request that broke the Bot API contract: a test failure.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Violation {
+    /// Canonical method name of the offending call.
     pub method: String,
     /// What was wrong (the error description, plus any further problems).
     pub description: String,
@@ -165,18 +181,31 @@ pub struct CommandSet {
 /// Errors of the emulator's Rust API.
 #[derive(Debug, thiserror::Error)]
 pub enum EmulatorError {
+    /// The server could not start (bad token, bind failure).
     #[error("emulator could not start: {0}")]
     Start(String),
+    /// The chat is unknown (or not the kind the action needs).
     #[error("chat {0} does not exist in the emulator (add_group or a user message creates it)")]
     UnknownChat(i64),
+    /// The message is unknown or deleted.
     #[error("message {message_id} does not exist in chat {chat_id}")]
-    UnknownMessage { chat_id: i64, message_id: i32 },
+    UnknownMessage {
+        /// The chat looked in.
+        chat_id: i64,
+        /// The missing message.
+        message_id: i32,
+    },
+    /// The message has no button with that callback data (use `press_raw` for stale data).
     #[error("message {message_id} in chat {chat_id} has no button with callback data {data:?}")]
     NoSuchButton {
+        /// The chat of the message.
         chat_id: i64,
+        /// The message pressed.
         message_id: i32,
+        /// The callback data looked for.
         data: String,
     },
+    /// A wait ran out of time.
     #[error("timed out after {0:?} waiting for {1}")]
     Timeout(std::time::Duration, String),
 }

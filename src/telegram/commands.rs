@@ -137,9 +137,15 @@ mod tests {
     #[test]
     fn command_lists_fit_telegram_limits() {
         for lang in Lang::ALL {
-            for c in member_commands(lang).into_iter().chain(admin_commands(lang)) {
+            for c in member_commands(lang)
+                .into_iter()
+                .chain(admin_commands(lang))
+            {
                 assert!((1..=32).contains(&c.command.len()));
-                assert!(c.command.chars().all(|ch| ch.is_ascii_lowercase() || ch == '_'));
+                assert!(c
+                    .command
+                    .chars()
+                    .all(|ch| ch.is_ascii_lowercase() || ch == '_'));
                 assert!((1..=256).contains(&c.description.chars().count()));
             }
         }

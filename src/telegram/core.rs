@@ -40,14 +40,27 @@ pub trait Feature: Send + Sync {
     fn commands(&self, lang: Lang) -> Vec<BotCommand>;
     /// A command for this feature (access already checked: a member). Returns
     /// whether it was this feature's.
-    async fn on_command(&self, ctx: &Ctx, msg: &Message, command: &str, args: &str)
-        -> anyhow::Result<bool>;
+    async fn on_command(
+        &self,
+        ctx: &Ctx,
+        msg: &Message,
+        command: &str,
+        args: &str,
+    ) -> anyhow::Result<bool>;
     /// A callback whose data starts with this feature's tag (answered already).
-    async fn on_callback(&self, ctx: &Ctx, query: &CallbackQuery, data: &str)
-        -> anyhow::Result<bool>;
+    async fn on_callback(
+        &self,
+        ctx: &Ctx,
+        query: &CallbackQuery,
+        data: &str,
+    ) -> anyhow::Result<bool>;
     /// A message while this feature's dialogue is active.
-    async fn on_dialogue(&self, ctx: &Ctx, msg: &Message, state: DialogueState)
-        -> anyhow::Result<()>;
+    async fn on_dialogue(
+        &self,
+        ctx: &Ctx,
+        msg: &Message,
+        state: DialogueState,
+    ) -> anyhow::Result<()>;
 }
 
 /// Shared state of the dispatcher.
@@ -69,13 +82,20 @@ pub struct Ctx {
 
 impl Core {
     /// The chat's active dialogue, if any.
-    pub async fn dialogue(&self, chat: teloxide::types::ChatId) -> anyhow::Result<Option<DialogueState>> {
+    pub async fn dialogue(
+        &self,
+        chat: teloxide::types::ChatId,
+    ) -> anyhow::Result<Option<DialogueState>> {
         use teloxide::dispatching::dialogue::Storage;
         Ok(self.dialogues.clone().get_dialogue(chat).await?)
     }
 
     /// Starts or advances the chat's dialogue.
-    pub async fn set_dialogue(&self, chat: teloxide::types::ChatId, state: DialogueState) -> anyhow::Result<()> {
+    pub async fn set_dialogue(
+        &self,
+        chat: teloxide::types::ChatId,
+        state: DialogueState,
+    ) -> anyhow::Result<()> {
         use teloxide::dispatching::dialogue::Storage;
         Ok(self.dialogues.clone().update_dialogue(chat, state).await?)
     }
@@ -83,6 +103,9 @@ impl Core {
     /// Ends the chat's dialogue (no-op when none is active).
     pub async fn end_dialogue(&self, chat: teloxide::types::ChatId) -> anyhow::Result<()> {
         use teloxide::dispatching::dialogue::Storage;
-        Ok(<PgStorage as Storage<DialogueState>>::remove_dialogue(self.dialogues.clone(), chat).await?)
+        Ok(
+            <PgStorage as Storage<DialogueState>>::remove_dialogue(self.dialogues.clone(), chat)
+                .await?,
+        )
     }
 }

@@ -53,7 +53,9 @@ pub async fn start(
     let mut dispatcher = Dispatcher::builder(bot.clone(), schema())
         .dependencies(dptree::deps![core])
         .default_handler(|_| async {})
-        .error_handler(LoggingErrorHandler::with_custom_text("a Telegram handler failed"))
+        .error_handler(LoggingErrorHandler::with_custom_text(
+            "a Telegram handler failed",
+        ))
         .build();
     let token = dispatcher.shutdown_token();
     let stop = shutdown.clone();
@@ -83,7 +85,10 @@ pub async fn start(
     let router = webhook::guard(router, secret);
     let task = tokio::spawn(async move {
         dispatcher
-            .dispatch_with_listener(listener, LoggingErrorHandler::with_custom_text("webhook listener"))
+            .dispatch_with_listener(
+                listener,
+                LoggingErrorHandler::with_custom_text("webhook listener"),
+            )
             .await
     });
     tracing::info!(path = %cfg.webhook.listen_path, "Telegram: webhook");

@@ -115,7 +115,11 @@ impl AppJob for Outbound {
             Ok(()) => finish_broadcast(pool, ctx.queue()?, self.broadcast_id, true).await,
             Err(Failure::RetryAfter(after)) => defer(pool, ctx.queue()?, self, after).await,
             Err(Failure::ChatGone(reason)) => {
-                tracing::info!(chat = self.chat_id, reason, "chat is gone; marking it inactive");
+                tracing::info!(
+                    chat = self.chat_id,
+                    reason,
+                    "chat is gone; marking it inactive"
+                );
                 chats::set_active(pool, self.chat_id, false, Some(reason))
                     .await
                     .context("marking the chat inactive")?;
@@ -204,7 +208,9 @@ async fn deliver(bot: &SenderBot, job: &Outbound) -> Result<(), Failure> {
 async fn send_rest(bot: &SenderBot, chat: ChatId, rest: Option<String>) -> Result<(), Failure> {
     if let Some(rest) = rest {
         for part in split_message(&rest, MESSAGE_LIMIT) {
-            bot.send_message(chat, part).parse_mode(ParseMode::Html).await?;
+            bot.send_message(chat, part)
+                .parse_mode(ParseMode::Html)
+                .await?;
         }
     }
     Ok(())
@@ -213,10 +219,18 @@ async fn send_rest(bot: &SenderBot, chat: ChatId, rest: Option<String>) -> Resul
 /// Re-enqueues `job` to run after `after`, ahead of the chat's other messages,
 /// which are pushed back too so the chat's order holds.
 async fn defer(pool: &Pool, queue: &Queue, job: Outbound, after: Duration) -> anyhow::Result<()> {
-    let until = Utc::now() + chrono::Duration::from_std(after).unwrap_or(chrono::Duration::seconds(1));
-    tracing::info!(chat = job.chat_id, ?after, "Telegram asked to retry later; rescheduled");
+    let until =
+        Utc::now() + chrono::Duration::from_std(after).unwrap_or(chrono::Duration::seconds(1));
+    tracing::info!(
+        chat = job.chat_id,
+        ?after,
+        "Telegram asked to retry later; rescheduled"
+    );
     let mut client = pool.get().await.context("connecting to the database")?;
-    let tx = client.transaction().await.context("starting a transaction")?;
+    let tx = client
+        .transaction()
+        .await
+        .context("starting a transaction")?;
     tx.execute(
         &format!(
             "UPDATE {QUEUE_SCHEMA}._private_jobs SET run_at = GREATEST(run_at, $2)
@@ -232,7 +246,12 @@ async fn defer(pool: &Pool, queue: &Queue, job: Outbound, after: Duration) -> an
     let mut spec = copy.spec();
     spec.run_at = Some(until);
     queue
-        .enqueue_raw_in(&tx, Outbound::IDENTIFIER, serde_json::to_value(&copy)?, spec)
+        .enqueue_raw_in(
+            &tx,
+            Outbound::IDENTIFIER,
+            serde_json::to_value(&copy)?,
+            spec,
+        )
         .await?;
     tx.commit().await.context("committing the reschedule")?;
     Ok(())
@@ -271,7 +290,9 @@ async fn finish_broadcast(
                 super::texts::texts(lang).broadcast_done,
                 &[("delivered", &ok), ("failed", &failed)],
             );
-            queue.enqueue(Outbound::text(admin_chat, text, Vec::new())).await?;
+            queue
+                .enqueue(Outbound::text(admin_chat, text, Vec::new()))
+                .await?;
         }
     }
     Ok(())

@@ -119,15 +119,61 @@ mod tests {
             };
         }
         each!(
-            greeting_member, greeting_admin, request_sent, request_pending, no_access, revoked,
-            approved, denied, new_request, approve, deny, decided, help_member, help_admin_extra,
-            help_stranger, main_menu, settings, settings_card, language_button, language_set,
-            timezone_usage, timezone_unknown, timezone_set, back, cancelled, nothing_to_cancel,
-            expired_button, unknown_command, not_a_command, expects_text, admins_only,
-            users_title, users_empty, grant_usage, revoke_usage, user_unknown, role_changed,
-            cannot_change_config_admin, jobs_title, jobs_empty, jobs_failures, retry, discard,
-            job_retried, job_discarded, job_gone, broadcast_usage, broadcast_too_long,
-            broadcast_queued, broadcast_done, audit_title, audit_empty, prev, next, page,
+            greeting_member,
+            greeting_admin,
+            request_sent,
+            request_pending,
+            no_access,
+            revoked,
+            approved,
+            denied,
+            new_request,
+            approve,
+            deny,
+            decided,
+            help_member,
+            help_admin_extra,
+            help_stranger,
+            main_menu,
+            settings,
+            settings_card,
+            language_button,
+            language_set,
+            timezone_usage,
+            timezone_unknown,
+            timezone_set,
+            back,
+            cancelled,
+            nothing_to_cancel,
+            expired_button,
+            unknown_command,
+            not_a_command,
+            expects_text,
+            admins_only,
+            users_title,
+            users_empty,
+            grant_usage,
+            revoke_usage,
+            user_unknown,
+            role_changed,
+            cannot_change_config_admin,
+            jobs_title,
+            jobs_empty,
+            jobs_failures,
+            retry,
+            discard,
+            job_retried,
+            job_discarded,
+            job_gone,
+            broadcast_usage,
+            broadcast_too_long,
+            broadcast_queued,
+            broadcast_done,
+            audit_title,
+            audit_empty,
+            prev,
+            next,
+            page,
             something_failed,
         )
     }
@@ -137,13 +183,20 @@ mod tests {
         for (key, en, ru) in pairs() {
             assert!(!en.trim().is_empty(), "{key} is empty in English");
             assert!(!ru.trim().is_empty(), "{key} is empty in Russian");
-            assert_eq!(placeholders(en), placeholders(ru), "{key} placeholders differ");
+            assert_eq!(
+                placeholders(en),
+                placeholders(ru),
+                "{key} placeholders differ"
+            );
         }
     }
 
     #[test]
     fn fill_replaces_placeholders() {
-        assert_eq!(fill("{a} and {b}", &[("a", &1), ("b", &"two")]), "1 and two");
+        assert_eq!(
+            fill("{a} and {b}", &[("a", &1), ("b", &"two")]),
+            "1 and two"
+        );
     }
 
     #[test]

@@ -26,21 +26,23 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 /// Wraps teloxide's webhook router with a constant-time secret check
 /// (teloxide compares with `==`).
 pub fn guard(router: Router, secret: String) -> Router {
-    router.layer(axum::middleware::from_fn(move |request: Request, next: Next| {
-        let secret = secret.clone();
-        async move {
-            let given = request
-                .headers()
-                .get(SECRET_HEADER)
-                .map(|v| v.as_bytes().to_vec())
-                .unwrap_or_default();
-            if constant_time_eq(&given, secret.as_bytes()) {
-                next.run(request).await
-            } else {
-                StatusCode::UNAUTHORIZED.into_response()
+    router.layer(axum::middleware::from_fn(
+        move |request: Request, next: Next| {
+            let secret = secret.clone();
+            async move {
+                let given = request
+                    .headers()
+                    .get(SECRET_HEADER)
+                    .map(|v| v.as_bytes().to_vec())
+                    .unwrap_or_default();
+                if constant_time_eq(&given, secret.as_bytes()) {
+                    next.run(request).await
+                } else {
+                    StatusCode::UNAUTHORIZED.into_response()
+                }
             }
-        }
-    }))
+        },
+    ))
 }
 
 /// What `ppc-helper webhook …` does.

@@ -4,7 +4,9 @@ use std::time::Duration;
 
 use teloxide::net::Download;
 use teloxide::prelude::*;
-use teloxide::types::{ChatId, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, UpdateKind};
+use teloxide::types::{
+    ChatAction, ChatId, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, UpdateKind,
+};
 use teloxide::{ApiError, RequestError};
 
 use super::{alice, start, TOKEN};
@@ -87,6 +89,24 @@ async fn teloxide_talks_to_the_emulator() {
         .await
         .unwrap();
     assert_eq!(&stored.document.unwrap().bytes[..], &pdf[..]);
+
+    // A PNG chart: Telegram reports photo sizes; only the header matters here.
+    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    png.extend_from_slice(&[0, 0, 3, 32, 0, 0, 1, 244, 8, 6, 0, 0, 0]);
+    bot.send_chat_action(ChatId(1001), ChatAction::UploadPhoto)
+        .await
+        .unwrap();
+    let photo = bot
+        .send_photo(
+            ChatId(1001),
+            InputFile::memory(png.clone()).file_name("chart.png"),
+        )
+        .await
+        .unwrap();
+    let sizes = photo.photo().unwrap();
+    assert_eq!((sizes[1].width, sizes[1].height), (800, 500));
+    let last = emu.last_message(1001).unwrap();
+    assert_eq!(&last.photo.unwrap().bytes[..], &png[..]);
 
     // teloxide's own downloader (it percent-encodes the file path).
     let file = bot.get_file(document.file.id.clone()).await.unwrap();

@@ -33,7 +33,9 @@ impl Harness {
         config.telegram.admins = vec![ADMIN];
         let admin = TestUser::new(ADMIN, "Alice").with_username("alice");
         emulator.add_user(&admin);
-        let app = App::build(config, Shutdown::new()).await.expect("app builds");
+        let app = App::build(config, Shutdown::new())
+            .await
+            .expect("app builds");
         let seams = Seams {
             http_listen: Some("127.0.0.1:0".parse().expect("addr")),
             ..Seams::default()
@@ -65,11 +67,19 @@ impl Harness {
     pub async fn expect(&self, chat: i64, needle: &str) -> BotMessage {
         let needle_owned = needle.to_string();
         self.emulator
-            .wait_for(chat, move |m| !m.deleted && m.body().contains(&needle_owned), WAIT)
+            .wait_for(
+                chat,
+                move |m| !m.deleted && m.body().contains(&needle_owned),
+                WAIT,
+            )
             .await
             .unwrap_or_else(|e| {
-                let seen: Vec<String> =
-                    self.emulator.messages(chat).iter().map(|m| m.body().to_string()).collect();
+                let seen: Vec<String> = self
+                    .emulator
+                    .messages(chat)
+                    .iter()
+                    .map(|m| m.body().to_string())
+                    .collect();
                 panic!("no message containing {needle:?} in chat {chat}: {e}; seen: {seen:#?}")
             })
     }

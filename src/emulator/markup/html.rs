@@ -150,7 +150,13 @@ fn close(open: Open, pos16: usize, entities: &mut Vec<Entity>) {
 /// Decodes `&lt;`, `&gt;`, `&amp;`, `&quot;` and numeric references; anything else is a
 /// literal ampersand. Returns the character and the bytes consumed.
 fn entity(rest: &str) -> (char, usize) {
-    let Some(semi) = rest[..rest.len().min(12)].find(';') else {
+    // Char-safe look-ahead: the text after `&` may be Cyrillic or emoji.
+    let Some(semi) = rest
+        .char_indices()
+        .take_while(|(at, _)| *at < 12)
+        .find(|(_, c)| *c == ';')
+        .map(|(at, _)| at)
+    else {
         return ('&', 1);
     };
     let name = &rest[1..semi];

@@ -7,7 +7,7 @@ use crate::emulator::error::ApiError;
 use crate::emulator::json;
 use crate::emulator::params::Params;
 use crate::emulator::rules;
-use crate::emulator::state::{now, Chat, Msg, Sender, State};
+use crate::emulator::state::{now, BotInfo, Chat, ChatKind, Msg, Sender, State};
 
 const NOT_MODIFIED: &str = "message is not modified: specified new message content and reply \
      markup are exactly the same as a current content and reply markup of the message";
@@ -44,7 +44,7 @@ pub(super) fn check_reply_target(chat: &Chat, p: &Params) -> Result<(), ApiError
     }
 }
 
-pub(super) fn message_json(bot: &crate::emulator::state::BotInfo, chat: &Chat, id: i32) -> Value {
+pub(super) fn message_json(bot: &BotInfo, chat: &Chat, id: i32) -> Value {
     chat.messages
         .get(&id)
         .map_or(Value::Null, |m| json::message(bot, chat, m))
@@ -73,12 +73,14 @@ fn editable<'a>(st: &'a mut State, p: &Params) -> Result<(&'a mut Chat, i32), Ap
     Ok((chat, id))
 }
 
-fn finish_edit(
-    bot: &crate::emulator::state::BotInfo,
-    chat: &mut Chat,
-    id: i32,
-    change: impl FnOnce(&mut Msg),
-) -> Value {
+/// The message `editable` found (looked up again after the borrow of the chat).
+fn current(chat: &Chat, id: i32) -> Result<&Msg, ApiError> {
+    chat.messages
+        .get(&id)
+        .ok_or_else(|| ApiError::bad("message to edit not found"))
+}
+
+fn finish_edit(bot: &BotInfo, chat: &mut Chat, id: i32, change: impl FnOnce(&mut Msg)) -> Value {
     if let Some(m) = chat.messages.get_mut(&id) {
         change(m);
         m.edit_date = Some(now());
@@ -91,7 +93,7 @@ pub(super) fn edit_text(st: &mut State, p: &Params) -> Result<Value, ApiError> {
     let (chat, id) = editable(st, p)?;
     let text = rules::text(p, true)?;
     let markup = rules::reply_markup(p)?;
-    let msg = &chat.messages[&id];
+    let msg = current(chat, id)?;
     let Some(old) = &msg.text else {
         return Err(ApiError::bad("there is no text in the message to edit"));
     };
@@ -110,7 +112,7 @@ pub(super) fn edit_caption(st: &mut State, p: &Params) -> Result<Value, ApiError
     let (chat, id) = editable(st, p)?;
     let caption = rules::caption(p)?;
     let markup = rules::reply_markup(p)?;
-    let msg = &chat.messages[&id];
+    let msg = current(chat, id)?;
     if msg.document.is_none() && msg.photo.is_none() {
         return Err(ApiError::bad("there is no caption in the message to edit"));
     }
@@ -127,7 +129,7 @@ pub(super) fn edit_reply_markup(st: &mut State, p: &Params) -> Result<Value, Api
     let bot = st.bot.clone();
     let (chat, id) = editable(st, p)?;
     let markup = rules::reply_markup(p)?;
-    if chat.messages[&id].markup == markup {
+    if current(chat, id)?.markup == markup {
         return Err(ApiError::bad(NOT_MODIFIED));
     }
     Ok(finish_edit(&bot, chat, id, |m| m.markup = markup))
@@ -136,7 +138,7 @@ pub(super) fn edit_reply_markup(st: &mut State, p: &Params) -> Result<Value, Api
 pub(super) fn delete(st: &mut State, p: &Params) -> Result<Value, ApiError> {
     let id = p.i64("message_id").unwrap_or(0) as i32;
     let chat = target_chat(st, p)?;
-    let private = matches!(chat.kind, crate::emulator::state::ChatKind::Private(_));
+    let private = matches!(chat.kind, ChatKind::Private(_));
     let msg = chat
         .messages
         .get_mut(&id)

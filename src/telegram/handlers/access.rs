@@ -22,7 +22,13 @@ pub(super) async fn start(ctx: &Ctx, msg: &Message) -> anyhow::Result<()> {
     let name = html(&from.first_name);
     match ctx.caller.role {
         Some(Role::Admin | Role::Member) => {
-            chats::upsert(&ctx.core.pool, chat.0, ChatKind::of(&msg.chat), msg.chat.title()).await?;
+            chats::upsert(
+                &ctx.core.pool,
+                chat.0,
+                ChatKind::of(&msg.chat),
+                msg.chat.title(),
+            )
+            .await?;
             let greeting = if ctx.caller.is_admin() {
                 t.greeting_admin
             } else {
@@ -44,7 +50,13 @@ pub(super) async fn start(ctx: &Ctx, msg: &Message) -> anyhow::Result<()> {
                 &ctx.core.admins,
             )
             .await?;
-            chats::upsert(&ctx.core.pool, chat.0, ChatKind::of(&msg.chat), msg.chat.title()).await?;
+            chats::upsert(
+                &ctx.core.pool,
+                chat.0,
+                ChatKind::of(&msg.chat),
+                msg.chat.title(),
+            )
+            .await?;
             say(ctx, chat, &fill(t.request_sent, &[("name", &name)])).await?;
             notify_admins(ctx, &display_name(from)).await
         }
@@ -90,7 +102,11 @@ pub(super) async fn help(ctx: &Ctx, chat: ChatId) -> anyhow::Result<()> {
     let mut text = t.help_member.to_string();
     for feature in &ctx.core.features {
         for command in feature.commands(ctx.caller.lang) {
-            text.push_str(&format!("\n/{} — {}", command.command, html(&command.description)));
+            text.push_str(&format!(
+                "\n/{} — {}",
+                command.command,
+                html(&command.description)
+            ));
         }
     }
     if ctx.caller.is_admin() {

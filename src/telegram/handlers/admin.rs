@@ -26,7 +26,12 @@ const USERS_PER_PAGE: usize = 10;
 const FAILURES_PER_PAGE: usize = 5;
 
 /// An admin command (the caller is an admin).
-pub(super) async fn command(ctx: &Ctx, msg: &Message, name: &str, args: &str) -> anyhow::Result<()> {
+pub(super) async fn command(
+    ctx: &Ctx,
+    msg: &Message,
+    name: &str,
+    args: &str,
+) -> anyhow::Result<()> {
     let chat = msg.chat.id;
     match name {
         "users" => users_page(ctx, chat, None, 0).await,
@@ -73,7 +78,12 @@ fn user_label(user: &User) -> String {
     label
 }
 
-async fn users_page(ctx: &Ctx, chat: ChatId, message: Option<MessageId>, page: u32) -> anyhow::Result<()> {
+async fn users_page(
+    ctx: &Ctx,
+    chat: ChatId,
+    message: Option<MessageId>,
+    page: u32,
+) -> anyhow::Result<()> {
     let lang = ctx.caller.lang;
     let t = texts(lang);
     let (all, total) = users::list(&ctx.core.pool, 0, i64::from(u32::MAX)).await?;
@@ -89,19 +99,36 @@ async fn users_page(ctx: &Ctx, chat: ChatId, message: Option<MessageId>, page: u
                 Role::Pending => CoreCallback::Approve(user.telegram_id).data(),
                 _ => CoreCallback::Noop.data(),
             };
-            let prefix = if user.role == Role::Pending { "✅ " } else { "" };
-            (format!("{prefix}{} · {}", user_label(user), user.role), data)
+            let prefix = if user.role == Role::Pending {
+                "✅ "
+            } else {
+                ""
+            };
+            (
+                format!("{prefix}{} · {}", user_label(user), user.role),
+                data,
+            )
         },
         |page| CoreCallback::UsersPage(page).data(),
         &menus::pager(lang),
     );
     // Pending requests get a deny button next to approve.
-    for (row, user) in view.keyboard.inline_keyboard.iter_mut().zip(&all[view.range.clone()]) {
+    for (row, user) in view
+        .keyboard
+        .inline_keyboard
+        .iter_mut()
+        .zip(&all[view.range.clone()])
+    {
         if user.role == Role::Pending {
-            row.push(InlineKeyboardButton::callback(t.deny, CoreCallback::Deny(user.telegram_id).data()));
+            row.push(InlineKeyboardButton::callback(
+                t.deny,
+                CoreCallback::Deny(user.telegram_id).data(),
+            ));
         }
     }
-    view.keyboard.inline_keyboard.push(menus::back_to_main(lang));
+    view.keyboard
+        .inline_keyboard
+        .push(menus::back_to_main(lang));
     let mut text = fill(t.users_title, &[("total", &total)]);
     for user in &all[view.range.clone()] {
         text.push_str(&format!(
@@ -142,7 +169,13 @@ async fn change_role(ctx: &Ctx, user: i64, role: Role) -> anyhow::Result<Result<
     Ok(Ok(changed))
 }
 
-async fn decide(ctx: &Ctx, chat: ChatId, message: MessageId, user: i64, role: Role) -> anyhow::Result<()> {
+async fn decide(
+    ctx: &Ctx,
+    chat: ChatId,
+    message: MessageId,
+    user: i64,
+    role: Role,
+) -> anyhow::Result<()> {
     let text = match change_role(ctx, user, role).await? {
         Ok(changed) => fill(
             texts(ctx.caller.lang).decided,
@@ -197,7 +230,12 @@ async fn role_command_reply(ctx: &Ctx, chat: ChatId, user: i64, role: Role) -> a
     say(ctx, chat, &text).await
 }
 
-async fn jobs_page(ctx: &Ctx, chat: ChatId, message: Option<MessageId>, page: u32) -> anyhow::Result<()> {
+async fn jobs_page(
+    ctx: &Ctx,
+    chat: ChatId,
+    message: Option<MessageId>,
+    page: u32,
+) -> anyhow::Result<()> {
     let lang = ctx.caller.lang;
     let t = texts(lang);
     let tasks = summary::per_task(&ctx.core.pool).await?;
@@ -221,11 +259,21 @@ async fn jobs_page(ctx: &Ctx, chat: ChatId, message: Option<MessageId>, page: u3
         &failures,
         page,
         FAILURES_PER_PAGE,
-        |job| (format!("{} #{}", t.retry, job.id), CoreCallback::RetryJob(job.id).data()),
+        |job| {
+            (
+                format!("{} #{}", t.retry, job.id),
+                CoreCallback::RetryJob(job.id).data(),
+            )
+        },
         |page| CoreCallback::JobsPage(page).data(),
         &menus::pager(lang),
     );
-    for (row, job) in view.keyboard.inline_keyboard.iter_mut().zip(&failures[view.range.clone()]) {
+    for (row, job) in view
+        .keyboard
+        .inline_keyboard
+        .iter_mut()
+        .zip(&failures[view.range.clone()])
+    {
         row.push(InlineKeyboardButton::callback(
             format!("{} #{}", t.discard, job.id),
             CoreCallback::DiscardJob(job.id).data(),
@@ -235,7 +283,13 @@ async fn jobs_page(ctx: &Ctx, chat: ChatId, message: Option<MessageId>, page: u3
         text.push_str("\n\n");
         text.push_str(t.jobs_failures);
         for job in &failures[view.range.clone()] {
-            let error: String = job.last_error.as_deref().unwrap_or("").chars().take(300).collect();
+            let error: String = job
+                .last_error
+                .as_deref()
+                .unwrap_or("")
+                .chars()
+                .take(300)
+                .collect();
             text.push_str(&format!(
                 "\n#{} <code>{}</code> ({}×, {}): {}",
                 job.id,
@@ -246,7 +300,9 @@ async fn jobs_page(ctx: &Ctx, chat: ChatId, message: Option<MessageId>, page: u3
             ));
         }
     }
-    view.keyboard.inline_keyboard.push(menus::back_to_main(lang));
+    view.keyboard
+        .inline_keyboard
+        .push(menus::back_to_main(lang));
     match message {
         Some(id) => reply::edit(&ctx.bot, chat, id, &text, Some(view.keyboard)).await?,
         None => reply::send(&ctx.bot, chat, &text, Some(view.keyboard)).await?,
@@ -273,7 +329,13 @@ async fn retry_job(ctx: &Ctx, chat: ChatId, message: MessageId, job: i64) -> any
         fill(t.job_gone, &[("id", &job)])
     } else {
         let client = ctx.core.pool.get().await?;
-        audit::record(&**client, Some(ctx.caller.user_id), "job.retry", json!({"job": job})).await?;
+        audit::record(
+            &**client,
+            Some(ctx.caller.user_id),
+            "job.retry",
+            json!({"job": job}),
+        )
+        .await?;
         fill(t.job_retried, &[("id", &job)])
     };
     reply::edit(&ctx.bot, chat, message, &text, None).await?;
@@ -292,7 +354,10 @@ async fn ask_discard(ctx: &Ctx, chat: ChatId, message: MessageId, job: i64) -> a
     let question = format!("{} #{job}?", t.discard);
     let markup = confirm_keyboard(
         t.discard,
-        CoreCallback::Confirm { action: action as u32 }.data(),
+        CoreCallback::Confirm {
+            action: action as u32,
+        }
+        .data(),
         t.back,
         CoreCallback::JobsPage(0).data(),
     );
@@ -322,7 +387,13 @@ async fn confirm(ctx: &Ctx, chat: ChatId, message: MessageId, action: u32) -> an
         fill(t.job_gone, &[("id", &job)])
     } else {
         let client = ctx.core.pool.get().await?;
-        audit::record(&**client, Some(ctx.caller.user_id), "job.discard", json!({"job": job})).await?;
+        audit::record(
+            &**client,
+            Some(ctx.caller.user_id),
+            "job.discard",
+            json!({"job": job}),
+        )
+        .await?;
         fill(t.job_discarded, &[("id", &job)])
     };
     reply::edit(&ctx.bot, chat, message, &text, None).await?;
@@ -337,7 +408,10 @@ async fn broadcast(ctx: &Ctx, chat: ChatId, args: &str) -> anyhow::Result<()> {
     }
     let length = text.encode_utf16().count();
     if length > MESSAGE_LIMIT {
-        let message = fill(t.broadcast_too_long, &[("length", &length), ("limit", &MESSAGE_LIMIT)]);
+        let message = fill(
+            t.broadcast_too_long,
+            &[("length", &length), ("limit", &MESSAGE_LIMIT)],
+        );
         return say(ctx, chat, &message).await;
     }
     let chats = users::members_with_active_chats(&ctx.core.pool).await?;
@@ -362,7 +436,12 @@ async fn broadcast(ctx: &Ctx, chat: ChatId, args: &str) -> anyhow::Result<()> {
         let done = fill(t.broadcast_done, &[("delivered", &0), ("failed", &0)]);
         return say(ctx, chat, &done).await;
     }
-    say(ctx, chat, &fill(t.broadcast_queued, &[("count", &chats.len())])).await
+    say(
+        ctx,
+        chat,
+        &fill(t.broadcast_queued, &[("count", &chats.len())]),
+    )
+    .await
 }
 
 async fn audit_log(ctx: &Ctx, chat: ChatId) -> anyhow::Result<()> {
@@ -373,7 +452,9 @@ async fn audit_log(ctx: &Ctx, chat: ChatId) -> anyhow::Result<()> {
     }
     let mut text = fill(t.audit_title, &[("count", &entries.len())]);
     for entry in &entries {
-        let actor = entry.actor_id.map_or_else(|| "system".to_string(), |id| id.to_string());
+        let actor = entry
+            .actor_id
+            .map_or_else(|| "system".to_string(), |id| id.to_string());
         text.push_str(&format!(
             "\n{} · <code>{}</code> · {} · {}",
             entry.created_at.format("%Y-%m-%d %H:%M"),
@@ -382,7 +463,14 @@ async fn audit_log(ctx: &Ctx, chat: ChatId) -> anyhow::Result<()> {
             html(&entry.details.to_string())
         ));
     }
-    reply::send(&ctx.bot, chat, &text, Some(InlineKeyboardMarkup::new([menus::back_to_main(ctx.caller.lang)])))
-        .await?;
+    reply::send(
+        &ctx.bot,
+        chat,
+        &text,
+        Some(InlineKeyboardMarkup::new([menus::back_to_main(
+            ctx.caller.lang,
+        )])),
+    )
+    .await?;
     Ok(())
 }

@@ -11,7 +11,11 @@ use crate::telegram::texts::texts;
 
 /// Shows the main menu: one button per feature, then Settings. With
 /// `message`, the menu replaces that message in place.
-pub(super) async fn show_main(ctx: &Ctx, chat: ChatId, message: Option<MessageId>) -> anyhow::Result<()> {
+pub(super) async fn show_main(
+    ctx: &Ctx,
+    chat: ChatId,
+    message: Option<MessageId>,
+) -> anyhow::Result<()> {
     let t = texts(ctx.caller.lang);
     let mut rows: Vec<Vec<InlineKeyboardButton>> = ctx
         .core

@@ -46,9 +46,9 @@ pub async fn edit(
     }
     match request.await {
         Ok(_) | Err(RequestError::Api(ApiError::MessageNotModified)) => Ok(()),
-        Err(RequestError::Api(
-            ApiError::MessageToEditNotFound | ApiError::MessageCantBeEdited,
-        )) => send(bot, chat, text, markup).await,
+        Err(RequestError::Api(ApiError::MessageToEditNotFound | ApiError::MessageCantBeEdited)) => {
+            send(bot, chat, text, markup).await
+        }
         Err(error) => Err(error),
     }
 }

@@ -19,11 +19,20 @@ fn language_name(lang: Lang) -> &'static str {
 }
 
 /// The settings card, sent or edited in place.
-pub(super) async fn show(ctx: &Ctx, chat: ChatId, message: Option<MessageId>) -> anyhow::Result<()> {
+pub(super) async fn show(
+    ctx: &Ctx,
+    chat: ChatId,
+    message: Option<MessageId>,
+) -> anyhow::Result<()> {
     show_as(ctx, &ctx.caller, chat, message).await
 }
 
-async fn show_as(ctx: &Ctx, caller: &Caller, chat: ChatId, message: Option<MessageId>) -> anyhow::Result<()> {
+async fn show_as(
+    ctx: &Ctx,
+    caller: &Caller,
+    chat: ChatId,
+    message: Option<MessageId>,
+) -> anyhow::Result<()> {
     let lang = caller.lang;
     let t = texts(lang);
     let timezone = chats::timezone(&ctx.core.pool, chat.0)
@@ -31,7 +40,10 @@ async fn show_as(ctx: &Ctx, caller: &Caller, chat: ChatId, message: Option<Messa
         .unwrap_or_else(|| "UTC".into());
     let text = fill(
         t.settings_card,
-        &[("language", &language_name(lang)), ("timezone", &html(&timezone))],
+        &[
+            ("language", &language_name(lang)),
+            ("timezone", &html(&timezone)),
+        ],
     );
     let other = match lang {
         Lang::En => Lang::Ru,
@@ -52,7 +64,12 @@ async fn show_as(ctx: &Ctx, caller: &Caller, chat: ChatId, message: Option<Messa
 }
 
 /// Stores the caller's language and redraws the card in it.
-pub(super) async fn set_language(ctx: &Ctx, chat: ChatId, message: MessageId, lang: Lang) -> anyhow::Result<()> {
+pub(super) async fn set_language(
+    ctx: &Ctx,
+    chat: ChatId,
+    message: MessageId,
+    lang: Lang,
+) -> anyhow::Result<()> {
     users::set_language(&ctx.core.pool, ctx.caller.user_id, lang.code()).await?;
     let mut caller = ctx.caller.clone();
     caller.lang = lang;
@@ -73,7 +90,12 @@ pub(super) async fn timezone(ctx: &Ctx, chat: ChatId, args: &str) -> anyhow::Res
             data: serde_json::Value::Null,
         };
         ctx.core.set_dialogue(chat, state).await?;
-        return say(ctx, chat, &fill(t.timezone_usage, &[("timezone", &html(&current))])).await;
+        return say(
+            ctx,
+            chat,
+            &fill(t.timezone_usage, &[("timezone", &html(&current))]),
+        )
+        .await;
     }
     apply_timezone(ctx, chat, args).await
 }
@@ -81,18 +103,37 @@ pub(super) async fn timezone(ctx: &Ctx, chat: ChatId, args: &str) -> anyhow::Res
 async fn apply_timezone(ctx: &Ctx, chat: ChatId, value: &str) -> anyhow::Result<()> {
     let t = texts(ctx.caller.lang);
     let Ok(tz) = parse_timezone(value.trim()) else {
-        return say(ctx, chat, &fill(t.timezone_unknown, &[("value", &html(value.trim()))])).await;
+        return say(
+            ctx,
+            chat,
+            &fill(t.timezone_unknown, &[("value", &html(value.trim()))]),
+        )
+        .await;
     };
     chats::set_timezone(&ctx.core.pool, chat.0, tz.name()).await?;
     ctx.core.end_dialogue(chat).await?;
-    say(ctx, chat, &fill(t.timezone_set, &[("timezone", &tz.name())])).await
+    say(
+        ctx,
+        chat,
+        &fill(t.timezone_set, &[("timezone", &tz.name())]),
+    )
+    .await
 }
 
 /// A message while a core dialogue waits for input.
-pub(super) async fn on_dialogue(ctx: &Ctx, msg: &Message, state: DialogueState) -> anyhow::Result<()> {
+pub(super) async fn on_dialogue(
+    ctx: &Ctx,
+    msg: &Message,
+    state: DialogueState,
+) -> anyhow::Result<()> {
     let t = texts(ctx.caller.lang);
     let Some(text) = msg.text() else {
-        return say(ctx, msg.chat.id, &fill(t.expects_text, &[("what", &state.expects)])).await;
+        return say(
+            ctx,
+            msg.chat.id,
+            &fill(t.expects_text, &[("what", &state.expects)]),
+        )
+        .await;
     };
     match state.step.as_str() {
         "timezone" => apply_timezone(ctx, msg.chat.id, text).await,
