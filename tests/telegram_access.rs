@@ -14,6 +14,25 @@ async fn admin_start_shows_greeting_and_menu() {
     h.expect(ADMIN, "You are an administrator").await;
     let menu = h.expect(ADMIN, "Main menu").await;
     assert!(menu.button("Settings").is_some(), "{:?}", menu.buttons);
+    // Command menus: members everywhere, admins also in their own chat; en + ru.
+    let sets = h.emulator.commands();
+    let find = |scope: &str, lang: &str| {
+        sets.iter()
+            .find(|s| s.scope == scope && s.language_code == lang)
+            .map(|s| {
+                s.commands
+                    .iter()
+                    .map(|(c, _)| c.clone())
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_else(|| panic!("no command set for {scope}/{lang:?}: {sets:?}"))
+    };
+    for lang in ["", "ru"] {
+        let members = find("default", lang);
+        assert!(members.contains(&"menu".to_string()) && !members.contains(&"users".to_string()));
+        let admin = find(&format!("chat:{ADMIN}"), lang);
+        assert!(admin.contains(&"users".to_string()) && admin.contains(&"menu".to_string()));
+    }
     h.finish().await;
 }
 

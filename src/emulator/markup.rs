@@ -169,6 +169,18 @@ mod tests {
         assert!(parse("x", Some("Klingon"), None).is_err());
     }
 
+    proptest::proptest! {
+        #[test]
+        fn parsers_never_panic(s in r#"[a-zя😀<>/&;#*_~|`\\\[\]()=". \n]{0,40}"#) {
+            for mode in [None, Some("HTML"), Some("MarkdownV2"), Some("Markdown")] {
+                if let Ok(f) = parse(&s, mode, None) {
+                    let len = utf16_len(&f.text);
+                    proptest::prop_assert!(f.entities.iter().all(|e| e.offset + e.length <= len));
+                }
+            }
+        }
+    }
+
     #[test]
     fn limits_count_characters_and_offsets_count_utf16() {
         let f = parse("😀 <b>x</b>", Some("HTML"), None).unwrap();

@@ -11,6 +11,7 @@ pub mod dispatcher;
 pub mod handlers;
 pub mod keyboard;
 pub mod lang;
+pub mod progress;
 pub mod sender;
 pub mod split;
 pub mod store;

@@ -111,7 +111,16 @@ impl AppJob for Outbound {
     async fn run(self, ctx: JobCtx) -> anyhow::Result<()> {
         let pool = ctx.pool()?;
         let bot = ctx.state::<SenderBot>()?;
-        match deliver(bot, &self).await {
+        let outcome = deliver(bot, &self).await;
+        let label = match &outcome {
+            Ok(()) => "delivered",
+            Err(Failure::RetryAfter(_)) => "retry_after",
+            Err(Failure::ChatGone(_)) => "chat_gone",
+            Err(Failure::Other(_)) => "error",
+        };
+        metrics::counter!("telegram_messages_out_total", "path" => "sender", "outcome" => label)
+            .increment(1);
+        match outcome {
             Ok(()) => finish_broadcast(pool, ctx.queue()?, self.broadcast_id, true).await,
             Err(Failure::RetryAfter(after)) => defer(pool, ctx.queue()?, self, after).await,
             Err(Failure::ChatGone(reason)) => {

@@ -254,5 +254,10 @@ mod tests {
             .unwrap_err()
             .contains("Unsupported start tag"));
         assert_eq!(parse("fish & chips").unwrap().text, "fish & chips");
+        // Look-ahead after `&` must not split multi-byte characters.
+        assert_eq!(
+            parse("Цена & доставка &amp; ещё 😀&").unwrap().text,
+            "Цена & доставка & ещё 😀&"
+        );
     }
 }

@@ -25,6 +25,7 @@ pub async fn send(
             }
         }
         request.await?;
+        metrics::counter!("telegram_messages_out_total", "path" => "handler").increment(1);
     }
     Ok(())
 }
