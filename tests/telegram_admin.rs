@@ -112,6 +112,22 @@ async fn jobs_lists_failures_with_retry_and_confirmed_discard() {
             .await,
         1
     );
+
+    // Retry gives a failed job a fresh set of attempts, due now.
+    client
+        .batch_execute(
+            "SELECT graphile_worker.add_job('test_again', '{}'::json, max_attempts := 1, run_at := now() + interval '1 hour');
+             UPDATE graphile_worker._private_jobs SET attempts = 1, last_error = 'try me again';",
+        )
+        .await
+        .expect("failed job");
+    h.say(&h.admin, "/jobs");
+    let jobs = h.expect(ADMIN, "try me again").await;
+    h.press(&h.admin, &jobs, "Retry");
+    h.expect(ADMIN, "will run again").await;
+    let again = "SELECT count(*) FROM graphile_worker.jobs
+                 WHERE task_identifier = 'test_again' AND attempts = 0 AND run_at <= now()";
+    assert_eq!(h.sql_count(again).await, 1);
     h.finish().await;
 }
 
