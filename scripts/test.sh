@@ -21,4 +21,4 @@ trap stop_cluster EXIT
 
 cargo fmt --all -- --check
 cargo clippy --all-targets --locked -- -D warnings
-cargo test --all-targets --locked -- --test-threads="${TEST_THREADS:-4}"
+cargo test --all-targets --locked --no-fail-fast -- --test-threads="${TEST_THREADS:-4}"
