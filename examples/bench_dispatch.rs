@@ -60,14 +60,7 @@ async fn main() -> anyhow::Result<()> {
         database: "bench".into(),
     })
     .await?;
-    let pg = cluster.connect_config();
-    let host = match pg.get_hosts().first() {
-        Some(tokio_postgres::config::Host::Unix(path)) => path.display().to_string(),
-        _ => anyhow::bail!("expected a socket host"),
-    };
-    let port = pg.get_ports().first().copied().unwrap_or(5432);
-    let user = pg.get_user().unwrap_or("postgres").to_string();
-    let url = format!("host={host} port={port} user={user} dbname=bench");
+    let url = cluster.url();
 
     let emulator = Emulator::start(TOKEN).await?;
     let reference = reference_round_trips(&emulator).await?;

@@ -60,15 +60,7 @@ async fn main() -> anyhow::Result<()> {
     })
     .await?;
     let mut config = Config::default();
-    let pg = cluster.connect_config();
-    let host = match pg.get_hosts().first() {
-        Some(tokio_postgres::config::Host::Unix(path)) => path.display().to_string(),
-        Some(tokio_postgres::config::Host::Tcp(name)) => name.clone(),
-        None => anyhow::bail!("cluster has no host"),
-    };
-    let port = pg.get_ports().first().copied().unwrap_or(5432);
-    let user = pg.get_user().unwrap_or("postgres").to_string();
-    let url = format!("host={host} port={port} user={user} dbname=bench");
+    let url = cluster.url();
     config.database.url = Some(url.clone().into());
     let workers = config.workers.clone();
     println!(

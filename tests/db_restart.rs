@@ -11,7 +11,6 @@ use ppc_helper::db::embedded::{EmbeddedOptions, EmbeddedPostgres};
 use ppc_helper::jobs::probe;
 use ppc_helper::shutdown::Shutdown;
 use support::eventually;
-use tokio_postgres::config::Host;
 
 fn options(dir: &std::path::Path) -> EmbeddedOptions {
     EmbeddedOptions {
@@ -27,16 +26,8 @@ async fn the_app_survives_a_database_restart() {
     let cluster = EmbeddedPostgres::start(options(dir.path()))
         .await
         .expect("start the cluster (install PostgreSQL with `apt-get install postgresql`)");
-    let pg = cluster.connect_config();
-    let host = match pg.get_hosts().first() {
-        Some(Host::Unix(path)) => path.display().to_string(),
-        other => panic!("expected a socket host, got {other:?}"),
-    };
-    let port = pg.get_ports().first().copied().unwrap_or(5432);
-    let user = pg.get_user().unwrap_or("postgres").to_string();
     let mut config = Config::default();
-    config.database.url =
-        Some(format!("host={host} port={port} user={user} dbname=restart").into());
+    config.database.url = Some(cluster.url().into());
     config.workers.count = 2;
     let app = App::build(config, Shutdown::new())
         .await

@@ -325,18 +325,39 @@ async fn retry_job(ctx: &Ctx, chat: ChatId, message: MessageId, job: i64) -> any
         .reschedule_jobs(&[job], options)
         .await
         .context("rescheduling a failed job")?;
-    let text = if rescheduled.is_empty() {
-        fill(t.job_gone, &[("id", &job)])
-    } else {
-        let client = ctx.core.pool.get().await?;
-        audit::record(
-            &**client,
-            Some(ctx.caller.user_id),
-            "job.retry",
-            json!({"job": job}),
-        )
-        .await?;
-        fill(t.job_retried, &[("id", &job)])
+    let done = !rescheduled.is_empty();
+    report_job_action(
+        ctx,
+        chat,
+        message,
+        job,
+        done.then_some(("job.retry", t.job_retried)),
+    )
+    .await
+}
+
+/// Audits a done job action and tells the admin; `None` means the job was gone.
+async fn report_job_action(
+    ctx: &Ctx,
+    chat: ChatId,
+    message: MessageId,
+    job: i64,
+    done: Option<(&str, &str)>,
+) -> anyhow::Result<()> {
+    let t = texts(ctx.caller.lang);
+    let text = match done {
+        None => fill(t.job_gone, &[("id", &job)]),
+        Some((action, template)) => {
+            let client = ctx.core.pool.get().await?;
+            audit::record(
+                &**client,
+                Some(ctx.caller.user_id),
+                action,
+                json!({"job": job}),
+            )
+            .await?;
+            fill(template, &[("id", &job)])
+        }
     };
     reply::edit(&ctx.bot, chat, message, &text, None).await?;
     Ok(())
@@ -383,21 +404,15 @@ async fn confirm(ctx: &Ctx, chat: ChatId, message: MessageId, action: u32) -> an
         .complete_jobs(&[job])
         .await
         .context("discarding a failed job")?;
-    let text = if removed.is_empty() {
-        fill(t.job_gone, &[("id", &job)])
-    } else {
-        let client = ctx.core.pool.get().await?;
-        audit::record(
-            &**client,
-            Some(ctx.caller.user_id),
-            "job.discard",
-            json!({"job": job}),
-        )
-        .await?;
-        fill(t.job_discarded, &[("id", &job)])
-    };
-    reply::edit(&ctx.bot, chat, message, &text, None).await?;
-    Ok(())
+    let done = !removed.is_empty();
+    report_job_action(
+        ctx,
+        chat,
+        message,
+        job,
+        done.then_some(("job.discard", t.job_discarded)),
+    )
+    .await
 }
 
 async fn broadcast(ctx: &Ctx, chat: ChatId, args: &str) -> anyhow::Result<()> {
