@@ -11,6 +11,7 @@ use anyhow::Context;
 
 use crate::config::Config;
 use crate::db::{self, Database, Pool};
+use crate::features::{self, FeatureDeps, FeatureParts};
 use crate::http::{self, HttpServer, HttpState};
 use crate::jobs::worker::{self, WorkerHandle, WorkerSettings};
 use crate::jobs::{probe, tick, JobRegistry, Queue};
@@ -112,7 +113,23 @@ impl App {
         } else {
             None
         };
+        let installed = match self.install_features().await {
+            Ok(installed) => installed,
+            Err(error) => {
+                let _ = self.database.close().await;
+                return Err(error);
+            }
+        };
         let mut registry = self.registry().merge(seams.extra_jobs);
+        let mut routes = Vec::new();
+        let mut features = Vec::new();
+        let mut background = Vec::new();
+        for parts in installed {
+            registry = registry.merge(parts.jobs);
+            routes.extend(parts.routes);
+            features.extend(parts.bot);
+            background.extend(parts.background);
+        }
         if let Some(bot) = &bot {
             registry = registry
                 .job::<sender::Outbound>()
@@ -135,9 +152,8 @@ impl App {
                 return Err(error);
             }
         };
-        let mut routes = Vec::new();
         let telegram = match (&bot, mode) {
-            (Some(bot), Mode::Run) => match self.start_telegram(bot.clone()).await {
+            (Some(bot), Mode::Run) => match self.start_telegram(bot.clone(), features).await {
                 Ok((task, router)) => {
                     routes.extend(router);
                     Some(task)
@@ -173,6 +189,7 @@ impl App {
         Ok(Running {
             http,
             telegram,
+            background,
             worker,
             database: self.database,
             queue: self.queue,
@@ -180,16 +197,33 @@ impl App {
         })
     }
 
-    /// The features of the bot. This is the one place that lists them.
-    fn features(&self) -> Vec<Arc<dyn Feature>> {
-        Vec::new()
+    /// Installs every feature. This is the one place that lists them.
+    async fn install_features(&self) -> anyhow::Result<Vec<FeatureParts>> {
+        let deps = FeatureDeps {
+            config: self.config.clone(),
+            pool: self.database.pool.clone(),
+            queue: self.queue.clone(),
+            mailer: self.mailer.clone(),
+        };
+        let shutdown = &self.shutdown;
+        Ok(vec![
+            features::pixel::install(&deps, shutdown)
+                .await
+                .context("starting the e-mail pixel feature")?,
+            features::ebay::install(&deps, shutdown)
+                .await
+                .context("starting the eBay feature")?,
+            features::vk::install(&deps, shutdown)
+                .await
+                .context("starting the VK Ads feature")?,
+        ])
     }
 
     async fn start_telegram(
         &self,
         bot: teloxide::Bot,
+        features: Vec<Arc<dyn Feature>>,
     ) -> anyhow::Result<(TelegramTask, Option<axum::Router>)> {
-        let features = self.features();
         let core = Arc::new(Core {
             pool: self.database.pool.clone(),
             queue: self.queue.clone(),
@@ -241,6 +275,7 @@ pub fn worker_settings(config: &Config) -> WorkerSettings {
 pub struct Running {
     http: Option<HttpServer>,
     telegram: Option<TelegramTask>,
+    background: Vec<tokio::task::JoinHandle<()>>,
     worker: WorkerHandle,
     database: Database,
     queue: Queue,
@@ -276,11 +311,17 @@ impl Running {
             Some(task) => task.join().await,
             None => Ok(()),
         };
-        let worker = self.worker.join().await;
         let http = match self.http {
             Some(server) => server.join().await,
             None => Ok(()),
         };
+        let worker = self.worker.join().await;
+        // Last: buffers fed by the server and the jobs flush before the pool closes.
+        for task in self.background {
+            if let Err(error) = task.await {
+                tracing::error!(%error, "a feature's background task panicked");
+            }
+        }
         let closed = self.database.close().await;
         telegram.context("stopping the Telegram dispatcher")?;
         worker.context("stopping the worker pool")?;
