@@ -25,12 +25,19 @@ pub struct Harness {
 impl Harness {
     /// Starts emulator and app (`run` mode) with one configured admin.
     pub async fn start() -> Harness {
+        Self::start_with(|_| {}).await
+    }
+
+    /// Like [`Harness::start`], with the config adjusted first (fake service
+    /// URLs, SMTP sink, feature settings).
+    pub async fn start_with(adjust: impl FnOnce(&mut ppc_helper::config::Config)) -> Harness {
         let db = TestDb::new().await;
         let emulator = Emulator::start(TOKEN).await.expect("emulator starts");
         let mut config = test_config(&db);
         config.telegram.token = Some(TOKEN.into());
         config.telegram.api_url = emulator.api_url().to_string();
         config.telegram.admins = vec![ADMIN];
+        adjust(&mut config);
         let admin = TestUser::new(ADMIN, "Alice").with_username("alice");
         emulator.add_user(&admin);
         let app = App::build(config, Shutdown::new())
