@@ -39,3 +39,11 @@ pub struct FeatureParts {
     /// Background tasks to stop on shutdown (e.g. a write buffer's flusher).
     pub background: Vec<tokio::task::JoinHandle<()>>,
 }
+
+/// Directory for a feature's generated files (reports, charts, exports):
+/// `files/<feature>` next to the embedded database directory. Created on use.
+pub fn files_dir(config: &Config, feature: &str) -> std::path::PathBuf {
+    let data = &config.database.data_dir;
+    let base = data.parent().unwrap_or(data.as_path());
+    base.join("files").join(feature)
+}
