@@ -3,6 +3,7 @@
 
 mod access;
 mod admin;
+mod admin_jobs;
 mod menus;
 pub mod reply;
 mod settings;
