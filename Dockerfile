@@ -5,6 +5,7 @@ WORKDIR /src
 COPY Cargo.toml Cargo.lock ./
 COPY src ./src
 COPY migrations ./migrations
+COPY assets ./assets
 RUN cargo build --release --locked
 
 # Run stage: Debian slim with Chromium for Ad Library captures, fonts with
