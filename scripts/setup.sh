@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what ppc-helper needs on a fresh Debian machine: the PostgreSQL server
-# binaries (embedded database), Python's aiosmtpd (the tests' SMTP sink).
+# binaries (embedded database), Chromium + chromedriver (Ad Library captures),
+# poppler-utils (PDF checks in tests), fonts, and Python's aiosmtpd (the tests'
+# SMTP sink). Benchmarks install their own load tools (wrk, nginx).
 # As root it installs with apt-get/pip; otherwise it prints the command to run.
 set -euo pipefail
 
@@ -13,7 +15,8 @@ have_pg() {
 have_pg || need_apt+=(postgresql)
 command -v python3 >/dev/null 2>&1 || need_apt+=(python3 python3-pip)
 command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)
-fc-list 2>/dev/null | grep -qi dejavu || need_apt+=(fonts-dejavu-core)
+[ -x /usr/bin/chromedriver ] || need_apt+=(chromium chromium-driver)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need_apt+=(fonts-dejavu-core)
 
 if ((${#need_apt[@]})); then
   if [[ $(id -u) -eq 0 ]]; then

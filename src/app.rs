@@ -216,6 +216,9 @@ impl App {
             features::vk::install(&deps, shutdown)
                 .await
                 .context("starting the VK Ads feature")?,
+            features::adlibrary::install(&deps, shutdown)
+                .await
+                .context("starting the Ad Library feature")?,
         ])
     }
 

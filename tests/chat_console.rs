@@ -56,8 +56,15 @@ async fn the_console_shows_replies_and_numbered_buttons() {
     wait_for("ppc-helper chat as user 5");
     writeln!(stdin, "/start").expect("write");
     wait_for("bot: Main menu");
-    wait_for("[#1 ⚙️ Settings]");
-    writeln!(stdin, "#1").expect("write");
+    let settings = wait_for("Settings]");
+    // Buttons print as `[#N label]`; features come first, Settings last.
+    let number = settings
+        .rsplit("[#")
+        .next()
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("a numbered button")
+        .to_string();
+    writeln!(stdin, "#{number}").expect("write");
     wait_for("Language: English");
     writeln!(stdin, "#9").expect("write");
     wait_for("there is no button #9");

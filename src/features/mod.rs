@@ -2,6 +2,7 @@
 //! callbacks) and plugs into the platform through [`FeatureParts`]; `app.rs`
 //! is the one place that lists them.
 
+pub mod adlibrary;
 pub mod ebay;
 pub mod pixel;
 pub mod vk;

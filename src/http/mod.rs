@@ -58,10 +58,13 @@ pub async fn serve(
     let local_addr = listener.local_addr().context("reading the bound address")?;
     let stop = shutdown.wait_owned();
     let task = tokio::spawn(async move {
-        axum::serve(listener, app.into_make_service())
-            .with_graceful_shutdown(stop)
-            .await
-            .context("serving HTTP")
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(stop)
+        .await
+        .context("serving HTTP")
     });
     tracing::info!(%local_addr, "HTTP server listening");
     Ok(HttpServer { local_addr, task })

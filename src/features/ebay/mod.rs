@@ -1,11 +1,97 @@
-//! The `ebay` feature (not built yet: it contributes nothing).
+//! The `ebay` feature: price alerts for search phrases on eBay (new listings,
+//! price drops, target prices, below the 14-day average) and 14-day price
+//! insights with a chart. See `docs/features/ebay.md`.
+//!
+//! Rooms: [`client`] (OAuth + Browse), [`filters`] (the request), [`store`]
+//! (tables), [`poll`] (the cycle), [`notify`] (rules and messages),
+//! [`insights`] (pure statistics), [`jobs`], [`bot`], [`cards`], [`texts`].
+
+pub mod bot;
+pub mod callback;
+pub mod cards;
+pub mod client;
+pub mod filters;
+pub mod input;
+pub mod insights;
+pub mod jobs;
+pub mod notify;
+mod outgoing;
+pub mod poll;
+pub mod store;
+pub mod texts;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use secrecy::SecretString;
 
 use super::{FeatureDeps, FeatureParts};
+use crate::jobs::JobRegistry;
+use client::EbayClient;
 
-/// Builds this feature's parts.
+/// What the feature's jobs need (worker state).
+#[derive(Clone, Debug)]
+pub struct EbayState {
+    /// `None` when `ebay.client_id` is empty.
+    pub client: Option<EbayClient>,
+    /// `telegram.admins`, told about rejected credentials and a short budget.
+    pub admins: Vec<i64>,
+    pub daily_call_budget: u32,
+    pub cooldown_hours: u32,
+    /// Where charts are written.
+    pub files_dir: PathBuf,
+    /// Whether SMTP is configured (e-mail copies are queued only then).
+    pub mail_enabled: bool,
+}
+
+impl EbayState {
+    /// The state for `deps` (the client only when configured).
+    pub fn new(deps: &FeatureDeps) -> Self {
+        let config = &deps.config.ebay;
+        let client = (!config.client_id.is_empty()).then(|| {
+            let secret = config
+                .client_secret
+                .clone()
+                .unwrap_or_else(|| SecretString::from(String::new()));
+            EbayClient::new(
+                &config.api_base_url,
+                &config.client_id,
+                secret,
+                deps.pool.clone(),
+            )
+        });
+        Self {
+            client,
+            admins: deps.config.telegram.admins.clone(),
+            daily_call_budget: config.daily_call_budget,
+            cooldown_hours: config.cooldown_hours,
+            files_dir: super::files_dir(&deps.config, "ebay"),
+            mail_enabled: deps.mailer.is_some(),
+        }
+    }
+}
+
+/// Builds this feature's parts; nothing when `ebay.client_id` is empty.
 pub async fn install(
-    _deps: &FeatureDeps,
+    deps: &FeatureDeps,
     _shutdown: &crate::shutdown::Shutdown,
 ) -> anyhow::Result<FeatureParts> {
-    Ok(FeatureParts::default())
+    if deps.config.ebay.client_id.is_empty() {
+        return Ok(FeatureParts::default());
+    }
+    let state = EbayState::new(deps);
+    let jobs = JobRegistry::new()
+        .job::<jobs::EbayPoll>()
+        .job::<jobs::EbayInsights>()
+        .job::<jobs::EbayInsightsScheduled>()
+        .cron(jobs::CRONTAB)
+        .with_state(state);
+    Ok(FeatureParts {
+        bot: Some(Arc::new(bot::EbayBot {
+            marketplace: deps.config.ebay.marketplace.clone(),
+        })),
+        jobs,
+        routes: None,
+        background: Vec::new(),
+    })
 }

@@ -1,11 +1,65 @@
-//! The `vk` feature (not built yet: it contributes nothing).
+//! The `vk` feature: VK Ads statistics. Accounts are connected with
+//! `/vk_connect` (credentials verified, then stored encrypted), reported on
+//! with `/vk_stats` or from the account card, and digested on a schedule.
+//!
+//! - [`client`]: the VK Ads API (tokens, lists, statistics; rate limits);
+//! - [`store`]: accounts, campaigns, the one token per account (row lock);
+//! - [`report`]: period vs previous period, text, chart, CSV;
+//! - [`legacy`]: the optional old `ads.*` API adapter (client only);
+//! - [`jobs`]: connect, report, digest; [`bot`]: menus, commands, dialogue.
+
+pub mod bot;
+pub mod callback;
+pub mod client;
+pub mod crypto;
+pub mod jobs;
+pub mod legacy;
+mod menus;
+pub mod model;
+pub mod period;
+pub mod report;
+pub mod store;
+pub mod texts;
+
+use std::sync::Arc;
+
+pub use callback::VkCallback;
 
 use super::{FeatureDeps, FeatureParts};
+use crate::jobs::JobRegistry;
 
-/// Builds this feature's parts.
+/// Builds this feature's parts. Without `vk.encryption_key` the feature still
+/// starts; `/vk_connect` then explains what the administrator must set.
 pub async fn install(
-    _deps: &FeatureDeps,
+    deps: &FeatureDeps,
     _shutdown: &crate::shutdown::Shutdown,
 ) -> anyhow::Result<FeatureParts> {
-    Ok(FeatureParts::default())
+    let config = &deps.config.vk;
+    let sealer = config
+        .encryption_key_bytes()
+        .map(|key| crypto::Sealer::new(&key));
+    if sealer.is_none() {
+        tracing::warn!("vk.encryption_key is not set: VK Ads accounts cannot be connected");
+    }
+    let client = client::VkClient::new(&config.api_base_url)?;
+    let state = jobs::VkState {
+        client,
+        sealer: sealer.clone(),
+        files: super::files_dir(&deps.config, "vk"),
+        mail: deps.mailer.is_some(),
+    };
+    let registry = JobRegistry::new()
+        .job::<jobs::VkConnect>()
+        .job::<jobs::VkReport>()
+        .job::<jobs::VkDigest>()
+        .with_state(state);
+    Ok(FeatureParts {
+        bot: Some(Arc::new(bot::VkBot {
+            sealer,
+            mail: deps.mailer.is_some(),
+        })),
+        jobs: registry,
+        routes: None,
+        background: Vec::new(),
+    })
 }
