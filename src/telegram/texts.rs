@@ -83,6 +83,18 @@ pub fn fill(template: &str, values: &[(&str, &(dyn std::fmt::Display + Sync))]) 
     out
 }
 
+/// The `{placeholders}` of a text, sorted: each language test checks that
+/// English and Russian use the same ones.
+pub fn placeholders(text: &str) -> Vec<String> {
+    let mut found: Vec<String> = text
+        .split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(key, _)| key.to_string()))
+        .collect();
+    found.sort();
+    found
+}
+
 /// Escapes text for Telegram's HTML parse mode.
 pub fn html(text: &str) -> String {
     text.replace('&', "&amp;")
@@ -101,16 +113,6 @@ use ru::RU;
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn placeholders(text: &str) -> Vec<String> {
-        let mut found: Vec<String> = text
-            .split('{')
-            .skip(1)
-            .filter_map(|rest| rest.split_once('}').map(|(key, _)| key.to_string()))
-            .collect();
-        found.sort();
-        found
-    }
 
     fn pairs() -> Vec<(&'static str, &'static str, &'static str)> {
         macro_rules! each {

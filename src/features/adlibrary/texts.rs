@@ -253,15 +253,7 @@ const RU: Texts = Texts {
 mod tests {
     use super::*;
 
-    fn placeholders(s: &str) -> Vec<String> {
-        let mut out: Vec<String> = s
-            .split('{')
-            .skip(1)
-            .filter_map(|p| p.split_once('}').map(|(k, _)| k.to_string()))
-            .collect();
-        out.sort();
-        out
-    }
+    use crate::telegram::texts::placeholders;
 
     macro_rules! pairs {
         ($($f:ident),* $(,)?) => { vec![$((stringify!($f), EN.$f, RU.$f)),*] };

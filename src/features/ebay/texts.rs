@@ -123,15 +123,7 @@ use ru::RU;
 mod tests {
     use super::*;
 
-    fn placeholders(text: &str) -> Vec<String> {
-        let mut found: Vec<String> = text
-            .split('{')
-            .skip(1)
-            .filter_map(|rest| rest.split_once('}').map(|(key, _)| key.to_string()))
-            .collect();
-        found.sort();
-        found
-    }
+    use crate::telegram::texts::placeholders;
 
     #[test]
     fn every_text_exists_in_both_languages_with_the_same_placeholders() {
