@@ -53,7 +53,12 @@ async fn batch_enqueued_jobs_all_run_once() {
         300
     );
     eventually(Duration::from_secs(10), "queue empty", || async {
-        count(&db, "SELECT count(*) FROM graphile_worker.jobs").await == 0
+        count(
+            &db,
+            "SELECT count(*) FROM graphile_worker.jobs WHERE task_identifier = 'test_record'",
+        )
+        .await
+            == 0
     })
     .await;
     app.shutdown().trigger();
@@ -222,7 +227,8 @@ async fn shutdown_lets_the_running_job_finish() {
     eventually(Duration::from_secs(10), "job locked", || async {
         count(
             &db,
-            "SELECT count(*) FROM graphile_worker.jobs WHERE locked_at IS NOT NULL",
+            "SELECT count(*) FROM graphile_worker.jobs
+             WHERE locked_at IS NOT NULL AND task_identifier = 'test_record'",
         )
         .await
             == 1
@@ -239,7 +245,7 @@ async fn shutdown_lets_the_running_job_finish() {
         .await
         .query(
             "SELECT task_identifier, attempts, last_error, locked_at IS NOT NULL FROM graphile_worker.jobs
-             WHERE task_identifier <> 'scheduler_tick'",
+             WHERE task_identifier LIKE 'test_%'",
             &[],
         )
         .await
