@@ -41,6 +41,7 @@ async fn batch_enqueued_jobs_all_run_once() {
             key: format!("k{i}"),
             delay_ms: 0,
             job_key: None,
+            queue: None,
         })
         .collect();
     assert_eq!(app.queue().enqueue_many(jobs).await.expect("enqueue"), 300);
@@ -79,6 +80,7 @@ async fn enqueue_in_a_transaction_follows_its_outcome() {
             key: "rolled-back".into(),
             delay_ms: 0,
             job_key: None,
+            queue: None,
         };
         app.queue().enqueue_in(&tx, job).await.expect("enqueue");
         tx.rollback().await.expect("rollback");
@@ -92,6 +94,7 @@ async fn enqueue_in_a_transaction_follows_its_outcome() {
             key: "committed".into(),
             delay_ms: 0,
             job_key: None,
+            queue: None,
         };
         app.queue().enqueue_in(&tx, job).await.expect("enqueue");
         tx.commit().await.expect("commit");
@@ -204,6 +207,7 @@ async fn a_job_key_keeps_one_pending_job() {
             key: "keyed".into(),
             delay_ms: delay,
             job_key: Some("same".into()),
+            queue: None,
         };
         app.queue().enqueue(job).await.expect("enqueue");
     }
@@ -222,6 +226,7 @@ async fn shutdown_lets_the_running_job_finish() {
         key: "slow".into(),
         delay_ms: 1500,
         job_key: None,
+        queue: None,
     };
     app.queue().enqueue(job).await.expect("enqueue");
     eventually(Duration::from_secs(10), "job locked", || async {
@@ -258,4 +263,37 @@ async fn shutdown_lets_the_running_job_finish() {
         leftover.is_empty(),
         "jobs left after shutdown: {leftover:?}"
     );
+}
+
+#[tokio::test]
+async fn a_batch_on_one_named_queue_runs_in_the_order_given() {
+    let db = TestDb::new().await;
+    let app = start(&db).await;
+    // A small batch: PostgreSQL inserts these in reverse (seen with 5 jobs).
+    let jobs: Vec<Record> = (0..5)
+        .map(|i| Record {
+            key: format!("{i:02}"),
+            delay_ms: 0,
+            job_key: None,
+            queue: Some("chat:77".into()),
+        })
+        .collect();
+    app.queue().enqueue_many(jobs).await.expect("enqueue");
+    eventually(Duration::from_secs(30), "5 runs", || async {
+        count(&db, "SELECT count(*) FROM test_runs").await == 5
+    })
+    .await;
+    let order: Vec<String> = db
+        .client()
+        .await
+        .query("SELECT key FROM test_runs ORDER BY ran_at", &[])
+        .await
+        .expect("runs")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let expected: Vec<String> = (0..5).map(|i| format!("{i:02}")).collect();
+    assert_eq!(order, expected);
+    app.shutdown().trigger();
+    app.wait().await.expect("clean stop");
 }

@@ -11,6 +11,7 @@ use super::QUEUE_SCHEMA;
 #[derive(Clone)]
 pub struct Queue {
     utils: WorkerUtils,
+    database: TokioPostgresDatabase,
 }
 
 impl std::fmt::Debug for Queue {
@@ -23,7 +24,8 @@ impl Queue {
     /// A queue over the app's database (the pool shared with the worker).
     pub fn new(database: TokioPostgresDatabase) -> Self {
         Self {
-            utils: WorkerUtils::new(database, QUEUE_SCHEMA),
+            utils: WorkerUtils::new(database.clone(), QUEUE_SCHEMA),
+            database,
         }
     }
 
@@ -65,7 +67,7 @@ impl Queue {
 
     /// Adds many jobs in one round trip (one commit for the whole batch).
     pub async fn enqueue_many<J: AppJob>(&self, jobs: Vec<J>) -> anyhow::Result<usize> {
-        let specs = jobs
+        let mut specs = jobs
             .into_iter()
             .map(|job| {
                 let spec = job.spec();
@@ -77,12 +79,38 @@ impl Queue {
             })
             .collect::<Result<Vec<_>, serde_json::Error>>()
             .with_context(|| format!("serialising {} jobs", J::IDENTIFIER))?;
+        if shares_a_named_queue(&specs) {
+            self.keep_batch_order(&mut specs).await?;
+        }
         let added = self
             .utils
             .add_raw_jobs(&specs)
             .await
             .with_context(|| format!("enqueueing {} {} jobs", specs.len(), J::IDENTIFIER))?;
         Ok(added.len())
+    }
+
+    /// Gives the batch's jobs run times a microsecond apart from the
+    /// database's clock: a named queue runs jobs by (priority, run time), and
+    /// jobs inserted together would otherwise share one run time and come out
+    /// in any order (report part 3 before part 2).
+    async fn keep_batch_order(&self, specs: &mut [RawJobSpec]) -> anyhow::Result<()> {
+        let client = self
+            .database
+            .pool()
+            .get()
+            .await
+            .context("connecting to the database for the queue's clock")?;
+        let now: chrono::DateTime<chrono::Utc> = client
+            .query_one("SELECT now()", &[])
+            .await
+            .context("reading the database clock")?
+            .get(0);
+        for (index, raw) in specs.iter_mut().enumerate() {
+            let base = raw.spec.run_at.unwrap_or(now);
+            raw.spec.run_at = Some(base + chrono::Duration::microseconds(index as i64));
+        }
+        Ok(())
     }
 
     /// Adds a job by identifier and JSON payload (used by the scheduler).
@@ -107,4 +135,14 @@ impl Queue {
     pub fn utils(&self) -> &WorkerUtils {
         &self.utils
     }
+}
+
+/// Whether two jobs of the batch go to the same named queue (their order then
+/// matters).
+fn shares_a_named_queue(specs: &[RawJobSpec]) -> bool {
+    let mut seen = std::collections::HashSet::new();
+    specs
+        .iter()
+        .filter_map(|raw| raw.spec.queue_name.as_deref())
+        .any(|name| !seen.insert(name))
 }

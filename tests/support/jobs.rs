@@ -39,6 +39,9 @@ pub struct Record {
     pub delay_ms: u64,
     #[serde(default)]
     pub job_key: Option<String>,
+    /// A named queue: its jobs run one at a time, in order.
+    #[serde(default)]
+    pub queue: Option<String>,
 }
 
 impl AppJob for Record {
@@ -47,6 +50,7 @@ impl AppJob for Record {
     fn spec(&self) -> JobSpec {
         JobSpec {
             job_key: self.job_key.clone(),
+            queue_name: self.queue.clone(),
             max_attempts: Some(3),
             ..JobSpec::default()
         }
