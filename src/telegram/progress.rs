@@ -10,9 +10,10 @@ use teloxide::{ApiError, Bot, RequestError};
 /// The shortest time between two edits of a progress message.
 pub const MIN_EDIT_INTERVAL: Duration = Duration::from_secs(2);
 
-/// A progress message a job keeps up to date ("Competitor 3/7: 24 ads").
-pub struct Progress {
-    bot: Bot,
+/// A progress message a job keeps up to date ("Competitor 3/7: 24 ads"),
+/// edited through `B`: a plain [`Bot`] or the throttled sender bot.
+pub struct Progress<B = Bot> {
+    bot: B,
     chat: ChatId,
     message: MessageId,
     last_edit: Option<Instant>,
@@ -20,9 +21,9 @@ pub struct Progress {
     shown: Option<String>,
 }
 
-impl Progress {
+impl<B: Requester<Err = RequestError>> Progress<B> {
     /// Progress on an existing message (the handler's "queued…" reply).
-    pub fn new(bot: Bot, chat: ChatId, message: MessageId) -> Self {
+    pub fn new(bot: B, chat: ChatId, message: MessageId) -> Self {
         Self {
             bot,
             chat,

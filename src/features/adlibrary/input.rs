@@ -121,14 +121,79 @@ fn as_url(text: &str) -> Option<Url> {
     None
 }
 
-/// An ISO-2 country code (any case) or `ALL`, normalised to upper case.
+/// The officially assigned ISO 3166-1 alpha-2 codes (as in tzdata's
+/// `iso3166.tab`) and `XK` (Kosovo, which Meta lists too).
+const COUNTRIES: &str = "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI \
+BJ BL BM BN BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ \
+DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ \
+GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN \
+KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS \
+MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT \
+PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF \
+TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS XK YE YT ZA \
+ZM ZW";
+
+/// An ISO 3166-1 alpha-2 country code (any case) or `ALL`, normalised to
+/// upper case. Two letters that are not an assigned code (`XX`) are refused.
 pub fn parse_country(text: &str) -> Result<String, InputError> {
     let upper = text.trim().to_ascii_uppercase();
-    if upper == "ALL" || (upper.len() == 2 && upper.bytes().all(|b| b.is_ascii_uppercase())) {
+    let known = upper.len() == 2
+        && upper.bytes().all(|b| b.is_ascii_uppercase())
+        && COUNTRIES.split(' ').any(|c| c == upper);
+    if upper == "ALL" || known {
         Ok(upper)
     } else {
         Err(InputError::BadCountry(text.chars().take(20).collect()))
     }
+}
+
+/// Most report addresses an account may have.
+pub const MAX_EMAILS: usize = 20;
+
+/// Why a list of e-mail addresses was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EmailsError {
+    /// No address in the text.
+    Empty,
+    /// This item is not an address.
+    Bad(String),
+    /// More than [`MAX_EMAILS`].
+    TooMany,
+}
+
+/// Report addresses separated by commas, semicolons or white space; each
+/// must parse as an address. Duplicates (regardless of case) are dropped.
+pub fn parse_emails(text: &str) -> Result<Vec<String>, EmailsError> {
+    let mut emails: Vec<String> = Vec::new();
+    for item in text
+        .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+        .map(|e| e.trim().trim_matches(|c| c == '<' || c == '>'))
+        .filter(|e| !e.is_empty())
+    {
+        if item.parse::<lettre::Address>().is_err() {
+            return Err(EmailsError::Bad(item.chars().take(100).collect()));
+        }
+        if !emails.iter().any(|e| e.eq_ignore_ascii_case(item)) {
+            emails.push(item.to_string());
+        }
+    }
+    match emails.len() {
+        0 => Err(EmailsError::Empty),
+        n if n > MAX_EMAILS => Err(EmailsError::TooMany),
+        _ => Ok(emails),
+    }
+}
+
+/// A time of day, `H:MM` or `HH:MM` (also with `.` between hours and
+/// minutes), as minutes since midnight.
+pub fn parse_time(text: &str) -> Option<u32> {
+    let (h, m) = text.trim().split_once([':', '.'])?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !(digits(h) && digits(m) && h.len() <= 2 && m.len() == 2) {
+        return None;
+    }
+    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+    (h < 24 && m < 60).then_some(h * 60 + m)
 }
 
 /// `media_type` values the Ad Library accepts.
@@ -265,6 +330,9 @@ mod tests {
         assert_eq!(parse_country("All"), Ok("ALL".into()));
         assert!(parse_country("DEU").is_err());
         assert!(parse_country("1A").is_err());
+        assert!(parse_country("XX").is_err());
+        assert_eq!(parse_country(" se "), Ok("SE".into()));
+        assert_eq!(parse_country("xk"), Ok("XK".into()));
         assert_eq!(
             parse_account_name("  Acme   Shoes "),
             Some("Acme Shoes".into())
@@ -277,6 +345,27 @@ mod tests {
             Some(("Acme Shoes", "123456"))
         );
         assert_eq!(split_account_and_competitor("123456"), None);
+    }
+
+    #[test]
+    fn emails_and_times() {
+        assert_eq!(
+            parse_emails("a@x.com, b@y.org;c@z.de  A@X.com"),
+            Ok(vec!["a@x.com".into(), "b@y.org".into(), "c@z.de".into()])
+        );
+        assert_eq!(
+            parse_emails("a@x.com not-an-address"),
+            Err(EmailsError::Bad("not-an-address".into()))
+        );
+        assert_eq!(parse_emails(" , ; "), Err(EmailsError::Empty));
+        let many: Vec<String> = (0..=MAX_EMAILS).map(|i| format!("u{i}@x.com")).collect();
+        assert_eq!(parse_emails(&many.join(" ")), Err(EmailsError::TooMany));
+        assert_eq!(parse_time("9:30"), Some(570));
+        assert_eq!(parse_time(" 23.59 "), Some(1439));
+        assert_eq!(parse_time("00:00"), Some(0));
+        for bad in ["24:00", "9:5", "9", "nine", "09:60", "-1:00", "123:00"] {
+            assert_eq!(parse_time(bad), None, "{bad}");
+        }
     }
 
     #[test]

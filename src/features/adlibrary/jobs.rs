@@ -13,14 +13,13 @@ use serde::{Deserialize, Serialize};
 use super::capture::CaptureError;
 use super::delivery::{deliver, documents, notify_failure, summary_of};
 use super::pipeline::{run_capture, RunOptions};
+use super::progress::{CaptureProgress, PageDone};
 use super::store;
-use super::texts::texts;
 use crate::db::Pool;
 use crate::jobs::schedules::Fired;
 use crate::jobs::{permanent, AppJob, JobCtx, Queue};
+use crate::telegram::bot::SenderBot;
 use crate::telegram::lang::Lang;
-use crate::telegram::sender::Outbound;
-use crate::telegram::texts::{fill, html};
 
 /// What the jobs need from the config (registered as job state).
 #[derive(Debug, Clone)]
@@ -112,7 +111,9 @@ impl AppJob for CaptureAccount {
 
     async fn run(self, ctx: JobCtx) -> anyhow::Result<()> {
         let state = ctx.state::<AdlibState>()?;
-        capture_and_deliver(ctx.pool()?, ctx.queue()?, state, self.account_id).await
+        // Without a bot (no Telegram token) the capture runs without progress.
+        let bot = ctx.state::<SenderBot>().ok();
+        capture_and_deliver(ctx.pool()?, ctx.queue()?, state, self.account_id, bot).await
     }
 }
 
@@ -159,12 +160,14 @@ pub async fn request_capture(
     Ok(())
 }
 
-/// The job's body (public for tests).
+/// The job's body (public for tests): reuse a recent report or capture, with
+/// progress messages edited through `bot` when there is one, then deliver.
 pub async fn capture_and_deliver(
     pool: &Pool,
     queue: &Queue,
     state: &AdlibState,
     account_id: i64,
+    bot: Option<&SenderBot>,
 ) -> anyhow::Result<()> {
     let Some(account) = store::account_by_id(pool, account_id).await? else {
         return Ok(()); // deleted meanwhile
@@ -195,47 +198,34 @@ pub async fn capture_and_deliver(
             options.timezone = tz.parse().unwrap_or(chrono_tz::UTC);
         }
     }
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<String>();
-    let progress_queue = queue.clone();
-    let chats: Vec<(i64, Lang)> = waiting.clone();
-    let name = account.name.clone();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<PageDone>();
+    let total = store::competitors(pool, account_id).await?.len();
+    let mut progress = match bot {
+        Some(bot) => Some(CaptureProgress::open(bot, &account.name, &waiting, total).await),
+        None => None,
+    };
+    // Edits wait on Telegram; the browser must not, so pages go through a channel.
     let forward = tokio::spawn(async move {
-        while let Some(text) = rx.recv().await {
-            let messages = chats
-                .iter()
-                .map(|(chat, _)| Outbound::text(*chat, text.clone(), vec![]))
-                .collect();
-            if let Err(error) = progress_queue.enqueue_many(messages).await {
-                tracing::warn!(%error, "could not post capture progress");
+        while let Some(page) = rx.recv().await {
+            if let Some(progress) = progress.as_mut() {
+                progress.page(&page).await;
             }
         }
+        progress
     });
-    let t = texts(lang);
     let result = run_capture(pool, &account, &options, move |done, total, page| {
-        let line = match page.outcome.reason() {
-            Some(reason) => fill(
-                t.progress_degraded,
-                &[
-                    ("account", &name),
-                    ("done", &done),
-                    ("total", &total),
-                    ("reason", &reason),
-                ],
-            ),
-            None => fill(
-                t.progress,
-                &[
-                    ("account", &name),
-                    ("done", &done),
-                    ("total", &total),
-                    ("ads", &page.ads.len()),
-                ],
-            ),
-        };
-        let _ = tx.send(html(&line));
+        let _ = tx.send(PageDone::of(done, total, page));
     })
     .await;
-    let _ = forward.await;
+    if let Ok(Some(mut progress)) = forward.await {
+        match &result {
+            Ok(result) => {
+                let ads = result.pages.iter().map(|p| p.ads).sum();
+                progress.finished(result.pages.len(), ads).await;
+            }
+            Err(_) => progress.failed().await,
+        }
+    }
     match result {
         Ok(result) => deliver(pool, queue, state, &account, &result).await,
         Err(error) => {

@@ -20,6 +20,7 @@ pub mod jobs;
 pub mod menus;
 pub mod model;
 pub mod pipeline;
+pub mod progress;
 pub mod report;
 pub mod store;
 pub mod texts;
@@ -38,7 +39,7 @@ pub fn state(config: &Config, email: bool) -> jobs::AdlibState {
             settings: capture::CaptureSettings::from_config(a),
             base_url: a.base_url.clone(),
             files_dir: files_dir(config, "adlibrary"),
-            max_pdf_bytes: u64::from(a.max_pdf_mb) * 1024 * 1024,
+            max_pdf_bytes: max_part_bytes(config, email),
             lang: crate::telegram::lang::Lang::En,
             timezone: chrono_tz::UTC,
         },
@@ -46,6 +47,17 @@ pub fn state(config: &Config, email: bool) -> jobs::AdlibState {
         email,
         keep_days: a.keep_days,
     }
+}
+
+/// The largest report part: `adlibrary.max_pdf_mb` (Telegram's limit) and,
+/// when reports are e-mailed, at most `smtp.max_attachment_mb`, so the very
+/// same parts go to the chat and by e-mail.
+pub fn max_part_bytes(config: &Config, email: bool) -> u64 {
+    let mut mb = config.adlibrary.max_pdf_mb;
+    if email {
+        mb = mb.min(config.smtp.max_attachment_mb);
+    }
+    u64::from(mb) * 1024 * 1024
 }
 
 /// Builds this feature's parts: the bot, the capture jobs and their state.
@@ -63,6 +75,7 @@ pub async fn install(
     Ok(FeatureParts {
         bot: Some(Arc::new(bot::AdlibBot {
             browser_slots: config.workers.browser_slots,
+            files_dir: files_dir(config, "adlibrary"),
         })),
         jobs,
         routes: None,

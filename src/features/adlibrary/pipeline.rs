@@ -24,7 +24,7 @@ pub struct RunOptions {
     pub base_url: String,
     /// The feature's files directory (screenshots and reports go below).
     pub files_dir: PathBuf,
-    /// `adlibrary.max_pdf_mb` in bytes.
+    /// Largest report part in bytes (see [`super::max_part_bytes`]).
     pub max_pdf_bytes: u64,
     /// Language of the report.
     pub lang: Lang,

@@ -98,25 +98,63 @@ pub fn write_report(
     for section in &mut report.sections {
         section.ads.sort_by_key(|a| !a.is_new);
     }
-    let plan = plan_parts(&report, max_part_bytes.saturating_sub(PART_OVERHEAD).max(1));
     let font =
         ParsedFont::from_bytes(FONT, 0, &mut Vec::new()).context("parsing the embedded font")?;
+    let parts = render_within(&report, &font, max_part_bytes)?;
     let mut files = Vec::new();
-    for (index, part) in plan.iter().enumerate() {
-        let bytes = render_part(&report, &font, part, index + 1, plan.len())?;
-        let name = if plan.len() == 1 {
+    for (index, bytes) in parts.iter().enumerate() {
+        let name = if parts.len() == 1 {
             format!("{stem}.pdf")
         } else {
             format!("{stem}-part{}.pdf", index + 1)
         };
         let path = dir.join(name);
-        std::fs::write(&path, &bytes).with_context(|| format!("writing {}", path.display()))?;
-        if bytes.len() as u64 > max_part_bytes {
-            tracing::warn!(path = %path.display(), bytes = bytes.len(), "report part exceeds the limit");
-        }
+        std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
         files.push(path);
     }
     Ok(files)
+}
+
+/// Renders the parts, each under `max_part_bytes`. The plan works from an
+/// estimate; when a rendered part is larger anyway, the estimate's budget
+/// shrinks by the overshoot and the report is planned again. A single ad larger
+/// than the limit still gets a part of its own (logged).
+fn render_within(
+    report: &Report,
+    font: &ParsedFont,
+    max_part_bytes: u64,
+) -> anyhow::Result<Vec<Vec<u8>>> {
+    const ATTEMPTS: usize = 4;
+    let mut budget = max_part_bytes.saturating_sub(PART_OVERHEAD).max(1);
+    let mut attempt = 1;
+    loop {
+        let plan = plan_parts(report, budget);
+        let parts = plan
+            .iter()
+            .enumerate()
+            .map(|(index, part)| render_part(report, font, part, index + 1, plan.len()))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let largest = parts.iter().map(|p| p.len() as u64).max().unwrap_or(0);
+        let splittable = plan.iter().any(|part| ads_in(part) > 1);
+        if largest <= max_part_bytes || !splittable || attempt == ATTEMPTS || budget == 1 {
+            if largest > max_part_bytes {
+                tracing::warn!(
+                    bytes = largest,
+                    limit = max_part_bytes,
+                    "a report part exceeds the limit"
+                );
+            }
+            return Ok(parts);
+        }
+        budget = budget
+            .saturating_sub(largest - max_part_bytes + 16 * 1024)
+            .max(1);
+        attempt += 1;
+    }
+}
+
+fn ads_in(part: &[(usize, std::ops::Range<usize>)]) -> usize {
+    part.iter().map(|(_, range)| range.len()).sum()
 }
 
 fn ad_bytes(ad: &ReportAd) -> u64 {
