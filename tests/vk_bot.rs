@@ -1,8 +1,11 @@
 //! The VK Ads feature end to end: the emulator, the whole app, a fake VK Ads.
 //! Connect (the secret's message is deleted, nothing stored in clear), a
 //! report with chart and CSV, bad input changing nothing, a scheduled digest
-//! delivered once per fire time (and e-mailed), revoked credentials.
+//! delivered once per fire time (and e-mailed), revoked credentials. Digest
+//! times and disconnecting are in `vk_account.rs`.
 
+#[path = "vk/app.rs"]
+mod app;
 #[path = "vk/fake.rs"]
 mod fake;
 #[path = "support/smtp_sink.rs"]
@@ -11,42 +14,19 @@ mod support;
 
 use std::time::Duration;
 
-use base64::Engine;
+use app::{connect, make_due};
 use chrono::Utc;
 use fake::{FakeVk, GOOD_SECRET};
 use ppc_helper::jobs::tick;
 use support::telegram::{Harness, ADMIN, WAIT};
 
 async fn start(fake: &FakeVk, with_key: bool) -> Harness {
-    start_mail(fake, with_key, None).await
+    app::start(fake, with_key, |_| {}).await
 }
 
-async fn start_mail(fake: &FakeVk, with_key: bool, smtp: Option<&smtp_sink::Sink>) -> Harness {
-    let uri = fake.uri();
-    let smtp = smtp.map(|sink| sink.config());
-    Harness::start_with(move |config| {
-        config.vk.api_base_url = uri;
-        if let Some(smtp) = smtp {
-            config.smtp = smtp;
-        }
-        if with_key {
-            let key = base64::engine::general_purpose::STANDARD.encode([7u8; 32]);
-            config.vk.encryption_key = Some(key.into());
-        }
-    })
-    .await
-}
-
-/// Runs the connect dialogue for an own account.
-async fn connect(h: &Harness, secret: &str) {
-    h.say(&h.admin, "/vk_connect");
-    let ask = h.expect(ADMIN, "Connect a VK Ads account").await;
-    h.press(&h.admin, &ask, "My own account");
-    h.expect(ADMIN, "client id of your API access").await;
-    h.say(&h.admin, "good-client");
-    h.expect(ADMIN, "Now send the client secret").await;
-    h.say(&h.admin, secret);
-    h.expect(ADMIN, "Checking the credentials").await;
+async fn start_mail(fake: &FakeVk, smtp: &smtp_sink::Sink) -> Harness {
+    let smtp = smtp.config();
+    app::start(fake, true, move |config| config.smtp = smtp).await
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -181,7 +161,14 @@ async fn a_scheduled_digest_is_delivered_once_per_fire_time() {
     h.press(&h.admin, &accounts, "VK Ads good-client");
     let card = h.expect(ADMIN, "Client id: good-client").await;
     h.press(&h.admin, &card, "Daily digest");
-    h.expect(ADMIN, "Digest scheduled: daily 09:00").await;
+    let times = h.expect(ADMIN, "Daily digest of VK Ads good-client").await;
+    assert!(
+        times.body().contains("Times are in UTC"),
+        "{}",
+        times.body()
+    );
+    h.press(&h.admin, &times, "09:00");
+    h.expect(ADMIN, "Digest scheduled: daily 09:00 (UTC)").await;
     h.expect(ADMIN, "Digests: daily 09:00").await;
 
     let running = h.running.as_ref().expect("running");
@@ -248,22 +235,11 @@ async fn revoked_credentials_ask_the_owner_to_reconnect() {
     h.finish().await;
 }
 
-async fn make_due(h: &Harness) {
-    h.db.client()
-        .await
-        .execute(
-            "UPDATE schedules SET next_fire_at = now() - interval '1 minute'",
-            &[],
-        )
-        .await
-        .expect("due");
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_digest_is_also_emailed_with_its_chart_when_an_address_is_set() {
     let sink = smtp_sink::Sink::start();
     let fake = FakeVk::start(4, 50).await;
-    let h = start_mail(&fake, true, Some(&sink)).await;
+    let h = start_mail(&fake, &sink).await;
     connect(&h, GOOD_SECRET).await;
     h.expect(ADMIN, "Connected").await;
     h.say(&h.admin, "/menu");
@@ -280,6 +256,8 @@ async fn a_digest_is_also_emailed_with_its_chart_when_an_address_is_set() {
     h.expect(ADMIN, "also be e-mailed to client@example.com")
         .await;
     h.press(&h.admin, &card, "Weekly digest");
+    let times = h.expect(ADMIN, "Weekly digest of VK Ads good-client").await;
+    h.press(&h.admin, &times, "09:00");
     h.expect(ADMIN, "Digest scheduled: weekly mon 09:00").await;
     make_due(&h).await;
     let running = h.running.as_ref().expect("running");

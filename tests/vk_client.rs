@@ -158,6 +158,7 @@ async fn an_expired_token_is_renewed_and_the_call_repeated_once() {
     fake.expire_tokens(); // the API now answers 401 expired_token
     let state = VkState {
         client: vk.clone(),
+        legacy: None,
         sealer: Some(s.clone()),
         files: std::env::temp_dir(),
         mail: false,
@@ -334,4 +335,41 @@ async fn a_spent_hourly_budget_stops_requests_before_the_api_refuses_them() {
         1,
         "no request sent while the budget is spent"
     );
+}
+
+#[tokio::test]
+async fn deleting_tokens_posts_the_credentials_and_reports_failures() {
+    let fake = FakeVk::start(0, 50).await;
+    let vk = client(&fake);
+    let good = creds("good-client", GOOD_SECRET);
+    vk.token(&good).await.expect("token");
+    vk.delete_tokens(&good).await.expect("deleted");
+    assert!(fake.with(|st| st.valid_tokens.is_empty()));
+    let agency = Credentials {
+        agency_client_name: Some("shop".into()),
+        ..good.clone()
+    };
+    vk.delete_tokens(&agency).await.expect("deleted");
+    let wrong = vk.delete_tokens(&creds("good-client", "wrong")).await;
+    assert!(
+        matches!(wrong, Err(VkError::InvalidCredentials(_))),
+        "{wrong:?}"
+    );
+    fake.with(|st| st.fail_delete = true);
+    let failed = vk.delete_tokens(&good).await;
+    assert!(matches!(failed, Err(VkError::Server(_))), "{failed:?}");
+    let forms = fake.with(|st| st.deletes.clone());
+    assert_eq!(forms.len(), 4);
+    assert_eq!(
+        forms[0].get("client_secret").map(String::as_str),
+        Some(GOOD_SECRET)
+    );
+    assert_eq!(forms[0].get("username"), None);
+    assert_eq!(forms[1].get("username").map(String::as_str), Some("shop"));
+    for request in fake.server.received_requests().await.unwrap_or_default() {
+        assert!(
+            !request.url.as_str().contains(GOOD_SECRET),
+            "secret in a URL"
+        );
+    }
 }

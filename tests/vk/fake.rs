@@ -1,7 +1,8 @@
 //! A fake VK Ads API (wiremock) in the documented shapes: tokens (success,
 //! invalid_client, the 5-token limit, refresh), paginated lists, day/summary
 //! statistics with zero-activity days missing, ERR_LIMIT_EXCEEDED above
-//! `max_ids` ids, 429 with rate-limit headers and 401 for expired tokens.
+//! `max_ids` ids, 429 with rate-limit headers and 401 for expired tokens;
+//! `oauth2/token/delete.json` deletes every token (recorded, or refused).
 #![allow(dead_code)]
 
 use std::collections::{HashMap, HashSet};
@@ -35,6 +36,10 @@ pub struct State {
     pub throttle_next: u32,
     /// Calls per path.
     pub calls: HashMap<String, u32>,
+    /// The form of every `oauth2/token/delete.json` call.
+    pub deletes: Vec<HashMap<String, String>>,
+    /// Answer `oauth2/token/delete.json` with 500.
+    pub fail_delete: bool,
 }
 
 /// The running fake.
@@ -129,6 +134,9 @@ impl Respond for Responder {
         if path == "/api/v2/oauth2/token.json" {
             return token(&mut st, &form(request));
         }
+        if path == "/api/v2/oauth2/token/delete.json" {
+            return delete(&mut st, form(request));
+        }
         if st.throttle_next > 0 {
             st.throttle_next -= 1;
             return ResponseTemplate::new(429)
@@ -214,6 +222,28 @@ fn token(st: &mut State, form: &HashMap<String, String>) -> ResponseTemplate {
             "expires_in": "86400", "refresh_token": refresh
         }),
     )
+}
+
+/// Deletes every token of the user (documented: `client_id`, `client_secret`,
+/// optional `username` / `user_id`).
+fn delete(st: &mut State, form: HashMap<String, String>) -> ResponseTemplate {
+    let good = form.get("client_secret").map(String::as_str) == Some(GOOD_SECRET);
+    st.deletes.push(form);
+    if st.fail_delete {
+        return json(
+            500,
+            json!({"error": {"code": "ERR_INTERNAL", "message": "try later"}}),
+        );
+    }
+    if !good {
+        return json(
+            401,
+            json!({"code": "invalid_client", "message": "Invalid client credentials"}),
+        );
+    }
+    st.valid_tokens.clear();
+    st.refresh_tokens.clear();
+    ResponseTemplate::new(204)
 }
 
 fn list(st: &State, q: &HashMap<String, String>) -> ResponseTemplate {

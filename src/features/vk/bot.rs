@@ -2,17 +2,17 @@
 
 use async_trait::async_trait;
 use serde_json::json;
-use teloxide::prelude::Requester;
 use teloxide::types::{
     BotCommand, CallbackQuery, ChatId, InlineKeyboardMarkup, Message, MessageId,
 };
 
 use super::callback::VkCallback;
 use super::crypto::Sealer;
-use super::jobs::{local_today, VkConnect, VkReport};
+use super::dialogue::dialogue;
+use super::digests::{ask_time, delete_digests, schedule_digest, show_times};
+use super::jobs::{local_today, VkDisconnect, VkReport};
 use super::menus::{
-    button, delete_digests, enqueue_report, schedule_digest, show_account, show_accounts,
-    show_campaigns, stats_command,
+    button, enqueue_report, show_account, show_accounts, show_campaigns, stats_command,
 };
 use super::period;
 use super::store;
@@ -22,7 +22,7 @@ use crate::telegram::core::{Ctx, DialogueState, Feature};
 use crate::telegram::handlers::reply::{edit, send};
 use crate::telegram::keyboard::confirm_keyboard;
 use crate::telegram::lang::Lang;
-use crate::telegram::texts::{fill, html, texts as core_texts};
+use crate::telegram::texts::{fill, html};
 
 /// The VK Ads feature's bot part.
 pub struct VkBot {
@@ -30,6 +30,9 @@ pub struct VkBot {
     pub sealer: Option<Sealer>,
     /// Whether e-mail is configured (digest copies).
     pub mail: bool,
+    /// Whether the old API adapter is enabled (`vk.legacy.enabled`): the
+    /// connect dialogue then offers a third kind, a legacy token.
+    pub legacy: bool,
 }
 
 #[async_trait]
@@ -95,6 +98,12 @@ impl Feature for VkBot {
 }
 
 impl VkBot {
+    /// Whether the chat's connect dialogue waits for the kind.
+    async fn choosing_kind(&self, ctx: &Ctx, chat: ChatId) -> anyhow::Result<bool> {
+        let active = ctx.core.dialogue(chat).await?;
+        Ok(active.is_some_and(|d| d.owner == "vk" && d.step == "kind"))
+    }
+
     async fn start_connect(&self, ctx: &Ctx, chat: ChatId) -> anyhow::Result<()> {
         let t = texts(ctx.caller.lang);
         if self.sealer.is_none() {
@@ -104,10 +113,14 @@ impl VkBot {
         ctx.core
             .set_dialogue(chat, dialogue("kind", t.expects_kind, json!({})))
             .await?;
-        let keyboard = InlineKeyboardMarkup::new([[
+        let mut rows = vec![vec![
             button(t.kind_own, VkCallback::Kind { agency: false }),
             button(t.kind_agency, VkCallback::Kind { agency: true }),
-        ]]);
+        ]];
+        if self.legacy {
+            rows.push(vec![button(t.kind_legacy, VkCallback::LegacyKind)]);
+        }
+        let keyboard = InlineKeyboardMarkup::new(rows);
         send(&ctx.bot, chat, t.ask_kind, Some(keyboard)).await?;
         Ok(())
     }
@@ -125,8 +138,7 @@ impl VkBot {
             VkCallback::Accounts => return show_accounts(ctx, chat, Some(message)).await,
             VkCallback::Connect => return self.start_connect(ctx, chat).await,
             VkCallback::Kind { agency } => {
-                let active = ctx.core.dialogue(chat).await?;
-                if !active.is_some_and(|d| d.owner == "vk" && d.step == "kind") {
+                if !self.choosing_kind(ctx, chat).await? {
                     return show_accounts(ctx, chat, Some(message)).await;
                 }
                 ctx.core
@@ -142,6 +154,20 @@ impl VkBot {
                 edit(&ctx.bot, chat, message, t.ask_client_id, None).await?;
                 return Ok(());
             }
+            VkCallback::LegacyKind => {
+                if !self.legacy {
+                    ctx.core.end_dialogue(chat).await?;
+                    edit(&ctx.bot, chat, message, t.legacy_disabled, None).await?;
+                    return Ok(());
+                }
+                if !self.choosing_kind(ctx, chat).await? {
+                    return show_accounts(ctx, chat, Some(message)).await;
+                }
+                let state = dialogue("legacy_token", t.expects_legacy_token, json!({}));
+                ctx.core.set_dialogue(chat, state).await?;
+                edit(&ctx.bot, chat, message, t.ask_legacy_token, None).await?;
+                return Ok(());
+            }
             _ => {}
         }
         let id = match callback {
@@ -153,8 +179,13 @@ impl VkBot {
             | VkCallback::DisconnectYes(id) => id,
             VkCallback::Campaigns { account, .. }
             | VkCallback::Digest { account, .. }
+            | VkCallback::DigestAt { account, .. }
+            | VkCallback::DigestOther { account, .. }
             | VkCallback::Csv { account, .. } => account,
-            VkCallback::Accounts | VkCallback::Connect | VkCallback::Kind { .. } => return Ok(()),
+            VkCallback::Accounts
+            | VkCallback::Connect
+            | VkCallback::Kind { .. }
+            | VkCallback::LegacyKind => return Ok(()),
         };
         let Some(account) = store::get(pool, chat.0, id).await? else {
             send(&ctx.bot, chat, t.account_gone, None).await?;
@@ -185,9 +216,25 @@ impl VkBot {
                 Ok(())
             }
             VkCallback::Digest { weekly, .. } => {
-                let text = schedule_digest(ctx, chat, &account, weekly).await?;
+                show_times(ctx, chat, message, &account, weekly).await
+            }
+            VkCallback::DigestAt { weekly, minute, .. } => {
+                let at = (minute < 24 * 60)
+                    .then(|| chrono::NaiveTime::from_hms_opt(minute / 60, minute % 60, 0))
+                    .flatten();
+                let Some(at) = at else {
+                    return show_account(ctx, chat, Some(message), &account).await;
+                };
+                let text = schedule_digest(ctx, chat, &account, weekly, at).await?;
                 send(&ctx.bot, chat, &text, None).await?;
                 show_account(ctx, chat, Some(message), &account).await
+            }
+            VkCallback::DigestOther { weekly, .. } => {
+                let data = json!({ "account": account.id, "weekly": weekly });
+                ctx.core
+                    .set_dialogue(chat, dialogue("digest_time", t.expects_time, data))
+                    .await?;
+                ask_time(ctx, chat).await
             }
             VkCallback::StopDigests(_) => {
                 delete_digests(ctx, chat, account.id).await?;
@@ -215,7 +262,12 @@ impl VkBot {
                 Ok(())
             }
             VkCallback::Disconnect(_) => {
-                let text = fill(t.confirm_disconnect, &[("name", &html(&account.name))]);
+                let template = if account.is_legacy() {
+                    t.confirm_disconnect_legacy
+                } else {
+                    t.confirm_disconnect
+                };
+                let text = fill(template, &[("name", &html(&account.name))]);
                 let keyboard = confirm_keyboard(
                     t.yes_disconnect,
                     VkCallback::DisconnectYes(account.id).data(),
@@ -226,151 +278,19 @@ impl VkBot {
                 Ok(())
             }
             VkCallback::DisconnectYes(_) => {
-                store::delete(pool, chat.0, account.id).await?;
-                let text = fill(t.disconnected, &[("name", &html(&account.name))]);
-                let keyboard = InlineKeyboardMarkup::new([[button(t.back, VkCallback::Accounts)]]);
-                edit(&ctx.bot, chat, message, &text, Some(keyboard)).await?;
+                let job = VkDisconnect {
+                    chat_id: chat.0,
+                    account_id: account.id,
+                };
+                ctx.core.queue.enqueue(job).await?;
+                let text = fill(t.disconnecting, &[("name", &html(&account.name))]);
+                edit(&ctx.bot, chat, message, &text, None).await?;
                 Ok(())
             }
-            VkCallback::Accounts | VkCallback::Connect | VkCallback::Kind { .. } => Ok(()),
+            VkCallback::Accounts
+            | VkCallback::Connect
+            | VkCallback::Kind { .. }
+            | VkCallback::LegacyKind => Ok(()),
         }
     }
-
-    async fn dialogue_step(
-        &self,
-        ctx: &Ctx,
-        msg: &Message,
-        state: DialogueState,
-    ) -> anyhow::Result<()> {
-        let t = texts(ctx.caller.lang);
-        let chat = msg.chat.id;
-        let Some(text) = msg.text().map(str::trim).filter(|s| !s.is_empty()) else {
-            let reply = fill(
-                core_texts(ctx.caller.lang).expects_text,
-                &[("what", &state.expects)],
-            );
-            send(&ctx.bot, chat, &reply, None).await?;
-            return Ok(());
-        };
-        let mut data = state.data.clone();
-        match state.step.as_str() {
-            "client_id" => {
-                if text.chars().any(char::is_whitespace) || text.len() > 128 {
-                    send(&ctx.bot, chat, t.bad_client_id, None).await?;
-                    return Ok(());
-                }
-                data["client_id"] = json!(text);
-                ctx.core
-                    .set_dialogue(chat, dialogue("secret", t.expects_secret, data))
-                    .await?;
-                send(&ctx.bot, chat, t.ask_secret, None).await?;
-            }
-            "secret" => {
-                // The secret must not stay in the chat history.
-                if let Err(error) = ctx.bot.delete_message(chat, msg.id).await {
-                    tracing::warn!(%error, "could not delete the message carrying a VK secret");
-                }
-                let Some(sealer) = &self.sealer else {
-                    ctx.core.end_dialogue(chat).await?;
-                    send(&ctx.bot, chat, t.no_key, None).await?;
-                    return Ok(());
-                };
-                let sealed = base64::Engine::encode(
-                    &base64::engine::general_purpose::STANDARD,
-                    sealer.seal(text),
-                );
-                data["sealed_secret"] = json!(sealed);
-                if data["agency"].as_bool() == Some(true) {
-                    ctx.core
-                        .set_dialogue(chat, dialogue("agency", t.expects_agency, data))
-                        .await?;
-                    send(&ctx.bot, chat, t.ask_agency_client, None).await?;
-                } else {
-                    self.finish_connect(ctx, chat, &data, None).await?;
-                }
-            }
-            "agency" => {
-                self.finish_connect(ctx, chat, &data, Some(text.to_string()))
-                    .await?
-            }
-            "email" => {
-                let account = data["account"].as_i64().unwrap_or_default();
-                let clear = text == "-";
-                if !clear && !looks_like_email(text) {
-                    send(
-                        &ctx.bot,
-                        chat,
-                        &fill(t.bad_email, &[("value", &html(text))]),
-                        None,
-                    )
-                    .await?;
-                    return Ok(());
-                }
-                ctx.core.end_dialogue(chat).await?;
-                if store::get(&ctx.core.pool, chat.0, account).await?.is_none() {
-                    send(&ctx.bot, chat, t.account_gone, None).await?;
-                    return Ok(());
-                }
-                store::set_digest_email(&ctx.core.pool, account, (!clear).then_some(text)).await?;
-                let reply = if clear {
-                    t.email_cleared.to_string()
-                } else {
-                    fill(t.email_set, &[("email", &html(text))])
-                };
-                send(&ctx.bot, chat, &reply, None).await?;
-            }
-            _ => {
-                let reply = fill(
-                    core_texts(ctx.caller.lang).expects_text,
-                    &[("what", &state.expects)],
-                );
-                send(&ctx.bot, chat, &reply, None).await?;
-            }
-        }
-        Ok(())
-    }
-
-    async fn finish_connect(
-        &self,
-        ctx: &Ctx,
-        chat: ChatId,
-        data: &serde_json::Value,
-        agency: Option<String>,
-    ) -> anyhow::Result<()> {
-        let t = texts(ctx.caller.lang);
-        let job = VkConnect {
-            chat_id: chat.0,
-            client_id: data["client_id"].as_str().unwrap_or_default().to_string(),
-            sealed_secret: data["sealed_secret"]
-                .as_str()
-                .unwrap_or_default()
-                .to_string(),
-            agency_client_name: agency,
-        };
-        ctx.core.queue.enqueue(job).await?;
-        ctx.core.end_dialogue(chat).await?;
-        send(&ctx.bot, chat, t.checking, None).await?;
-        Ok(())
-    }
-}
-
-fn dialogue(step: &str, expects: &str, data: serde_json::Value) -> DialogueState {
-    DialogueState {
-        owner: "vk".into(),
-        step: step.into(),
-        expects: expects.into(),
-        data,
-    }
-}
-
-fn looks_like_email(text: &str) -> bool {
-    let Some((local, domain)) = text.split_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !text.chars().any(char::is_whitespace)
-        && !domain.contains('@')
 }

@@ -11,15 +11,46 @@ pub enum VkCallback {
     /// Start the connect dialogue.
     Connect,
     /// The connect dialogue's kind choice: agency client or own account.
-    Kind { agency: bool },
+    Kind {
+        /// An agency client (else the user's own account).
+        agency: bool,
+    },
+    /// The connect dialogue's third kind: a token of the old API.
+    LegacyKind,
     /// An account card.
     Account(i64),
     /// A page of an account's campaigns (0-based).
-    Campaigns { account: i64, page: u32 },
+    Campaigns {
+        /// The account.
+        account: i64,
+        /// The page, from 0.
+        page: u32,
+    },
     /// A report of the last 7 full days.
     Report(i64),
-    /// Schedule a digest: weekly or daily.
-    Digest { account: i64, weekly: bool },
+    /// Choose the time of a weekly or daily digest.
+    Digest {
+        /// The account.
+        account: i64,
+        /// Weekly (Mondays) or daily.
+        weekly: bool,
+    },
+    /// Schedule the digest at a chosen local time.
+    DigestAt {
+        /// The account.
+        account: i64,
+        /// Weekly (Mondays) or daily.
+        weekly: bool,
+        /// Minutes after local midnight (0–1439).
+        minute: u32,
+    },
+    /// Ask for another digest time (HH:MM) in a dialogue.
+    DigestOther {
+        /// The account.
+        account: i64,
+        /// Weekly (Mondays) or daily.
+        weekly: bool,
+    },
     /// Stop the account's digests.
     StopDigests(i64),
     /// Ask for the address digests are e-mailed to.
@@ -29,7 +60,14 @@ pub enum VkCallback {
     /// Disconnect, confirmed.
     DisconnectYes(i64),
     /// The CSV of daily rows of a period.
-    Csv { account: i64, from: u32, to: u32 },
+    Csv {
+        /// The account.
+        account: i64,
+        /// First day (days since 1970-01-01).
+        from: u32,
+        /// Last day (days since 1970-01-01).
+        to: u32,
+    },
 }
 
 impl VkCallback {
@@ -48,10 +86,17 @@ impl Callback for VkCallback {
             VkCallback::Accounts => w.variant("l"),
             VkCallback::Connect => w.variant("c"),
             VkCallback::Kind { agency } => w.variant("k").bool(agency),
+            VkCallback::LegacyKind => w.variant("g"),
             VkCallback::Account(id) => w.variant("a").i64(id),
             VkCallback::Campaigns { account, page } => w.variant("p").i64(account).u32(page),
             VkCallback::Report(id) => w.variant("r").i64(id),
             VkCallback::Digest { account, weekly } => w.variant("d").i64(account).bool(weekly),
+            VkCallback::DigestAt {
+                account,
+                weekly,
+                minute,
+            } => w.variant("t").i64(account).bool(weekly).u32(minute),
+            VkCallback::DigestOther { account, weekly } => w.variant("o").i64(account).bool(weekly),
             VkCallback::StopDigests(id) => w.variant("s").i64(id),
             VkCallback::Email(id) => w.variant("e").i64(id),
             VkCallback::Disconnect(id) => w.variant("x").i64(id),
@@ -65,6 +110,7 @@ impl Callback for VkCallback {
             "l" => VkCallback::Accounts,
             "c" => VkCallback::Connect,
             "k" => VkCallback::Kind { agency: r.bool()? },
+            "g" => VkCallback::LegacyKind,
             "a" => VkCallback::Account(r.i64()?),
             "p" => VkCallback::Campaigns {
                 account: r.i64()?,
@@ -72,6 +118,15 @@ impl Callback for VkCallback {
             },
             "r" => VkCallback::Report(r.i64()?),
             "d" => VkCallback::Digest {
+                account: r.i64()?,
+                weekly: r.bool()?,
+            },
+            "t" => VkCallback::DigestAt {
+                account: r.i64()?,
+                weekly: r.bool()?,
+                minute: r.u32()?,
+            },
+            "o" => VkCallback::DigestOther {
                 account: r.i64()?,
                 weekly: r.bool()?,
             },
@@ -102,12 +157,22 @@ mod tests {
             Just(VkCallback::Accounts),
             Just(VkCallback::Connect),
             any::<bool>().prop_map(|agency| VkCallback::Kind { agency }),
+            Just(VkCallback::LegacyKind),
             id.clone().prop_map(VkCallback::Account),
             (id.clone(), n.clone())
                 .prop_map(|(account, page)| VkCallback::Campaigns { account, page }),
             id.clone().prop_map(VkCallback::Report),
             (id.clone(), any::<bool>())
                 .prop_map(|(account, weekly)| VkCallback::Digest { account, weekly }),
+            (id.clone(), any::<bool>(), n.clone()).prop_map(|(account, weekly, minute)| {
+                VkCallback::DigestAt {
+                    account,
+                    weekly,
+                    minute,
+                }
+            }),
+            (id.clone(), any::<bool>())
+                .prop_map(|(account, weekly)| VkCallback::DigestOther { account, weekly }),
             id.clone().prop_map(VkCallback::StopDigests),
             id.clone().prop_map(VkCallback::Email),
             id.clone().prop_map(VkCallback::Disconnect),
@@ -140,6 +205,13 @@ mod tests {
         }
         .data();
         assert!(longest.len() <= MAX_CALLBACK_BYTES, "{longest}");
+        let at = VkCallback::DigestAt {
+            account: i64::MIN,
+            weekly: true,
+            minute: u32::MAX,
+        }
+        .data();
+        assert!(at.len() <= MAX_CALLBACK_BYTES, "{at}");
         assert_eq!(VkCallback::Accounts.data(), "vk1:l");
         for bad in [
             "vk1:",

@@ -2,21 +2,22 @@
 //!
 //! A plain client over `vk.api_base_url`. It knows nothing about storage:
 //! [`super::store`] keeps one token per account and refreshes it under a
-//! database lock. Requests respect `X-RateLimit-*` (a pause when the
-//! per-second budget is spent) and back off on 429.
+//! database lock. Pacing (429 back-off, `X-RateLimit-*`) is in
+//! `throttle`; errors in [`super::error`].
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::collections::BTreeMap;
+use std::time::Duration;
 
 use chrono::NaiveDate;
-use reqwest::{Response, StatusCode};
+use reqwest::StatusCode;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 
+pub use super::error::VkError;
+use super::error::{error_of, json_of};
 use super::model::{parse_items, parse_object};
 pub use super::model::{Base, DayRow, ItemStats, StatsLevel, VkObject};
+use super::throttle::{budget_key, Throttle};
 
 /// Most ids one statistics request may carry.
 pub const MAX_IDS: usize = 200;
@@ -24,57 +25,13 @@ pub const MAX_IDS: usize = 200;
 pub const MAX_DAYS: i64 = 366;
 /// Page size of list endpoints (the API's maximum).
 pub const PAGE: usize = 50;
-const MAX_429_RETRIES: u32 = 4;
-
-/// What went wrong, in terms a caller can act on.
-#[derive(Debug, thiserror::Error)]
-pub enum VkError {
-    /// Client id / secret rejected or revoked: the owner must reconnect.
-    #[error("VK Ads rejected the credentials ({0}): reconnect this account")]
-    InvalidCredentials(String),
-    /// The access token expired or is invalid: refresh it and retry.
-    #[error("the VK Ads access token is no longer valid ({0})")]
-    TokenExpired(String),
-    /// 403 on the token endpoint: the app already holds 5 live tokens.
-    #[error("VK Ads allows only 5 live tokens per client id and they are in use: delete old tokens (oauth2/token/delete.json) or wait for them to expire")]
-    TokenLimit,
-    /// Too many requests even after backing off.
-    #[error("VK Ads rate limit reached; retry after {retry_after:?}")]
-    RateLimited { retry_after: Duration },
-    /// ERR_LIMIT_EXCEEDED on a request that cannot be split further.
-    #[error("VK Ads refused the request as too large: {0}")]
-    LimitExceeded(String),
-    /// ERR_ACCESS_DENIED: the account may not see these objects.
-    #[error("VK Ads denied access: {0}")]
-    AccessDenied(String),
-    /// ERR_WRONG_PARAMETER / ERR_WRONG_DATE / ERR_WRONG_IDS: a bug on our side or bad input.
-    #[error("VK Ads rejected the request: {0}")]
-    Invalid(String),
-    /// ERR_INTERNAL or a 5xx: retry later.
-    #[error("VK Ads failed on its side: {0}")]
-    Server(String),
-    /// Network error or timeout.
-    #[error("VK Ads is unreachable: {0}")]
-    Http(#[from] reqwest::Error),
-    /// The answer is not in the documented shape.
-    #[error("unexpected VK Ads answer: {0}")]
-    Decode(String),
-}
-
-impl VkError {
-    /// Whether retrying later may help (a job should retry, not give up).
-    pub fn is_transient(&self) -> bool {
-        matches!(
-            self,
-            VkError::RateLimited { .. } | VkError::Server(_) | VkError::Http(_)
-        )
-    }
-}
 
 /// Connection credentials; the secret is never logged.
 #[derive(Debug, Clone)]
 pub struct Credentials {
+    /// The client id of the API access.
     pub client_id: String,
+    /// The client secret of the API access.
     pub client_secret: SecretString,
     /// Set for an agency acting for one of its clients.
     pub agency_client_name: Option<String>,
@@ -83,7 +40,9 @@ pub struct Credentials {
 /// A token pair from the token endpoint.
 #[derive(Debug, Clone)]
 pub struct TokenSet {
+    /// The bearer token of API calls.
     pub access_token: SecretString,
+    /// Renews the access token (a refresh kills the old access token).
     pub refresh_token: Option<SecretString>,
     /// Lifetime in seconds.
     pub expires_in: i64,
@@ -94,15 +53,7 @@ pub struct TokenSet {
 pub struct VkClient {
     http: reqwest::Client,
     base: String,
-    /// First 429 back-off step when the answer has no `Retry-After`.
-    backoff: Duration,
-    /// Pause taken when the per-second budget is spent.
-    pace: Duration,
-    calls: Arc<AtomicU64>,
-    /// Per token (budgets are per user): set when the hourly or daily budget
-    /// is spent; no request with that token before then. Keyed by a hash so
-    /// no token is kept here.
-    blocked_until: Arc<Mutex<HashMap<u64, Instant>>>,
+    throttle: Throttle,
 }
 
 impl VkClient {
@@ -114,34 +65,25 @@ impl VkClient {
         Ok(Self {
             http,
             base: base_url.trim_end_matches('/').to_string(),
-            backoff: Duration::from_secs(1),
-            pace: Duration::from_secs(1),
-            calls: Arc::new(AtomicU64::new(0)),
-            blocked_until: Arc::new(Mutex::new(HashMap::new())),
+            throttle: Throttle::new(),
         })
     }
 
     /// Overrides the 429 back-off step and the rate-limit pause (tests, benches).
     pub fn with_timing(mut self, backoff: Duration, pace: Duration) -> Self {
-        self.backoff = backoff;
-        self.pace = pace;
+        self.throttle.backoff = backoff;
+        self.throttle.pace = pace;
         self
     }
 
     /// HTTP requests made so far (all clones together).
     pub fn calls(&self) -> u64 {
-        self.calls.load(Ordering::Relaxed)
+        self.throttle.calls()
     }
 
     /// A new token by client credentials (own or agency client).
     pub async fn token(&self, creds: &Credentials) -> Result<TokenSet, VkError> {
-        let mut form = vec![
-            ("client_id", creds.client_id.clone()),
-            (
-                "client_secret",
-                creds.client_secret.expose_secret().to_string(),
-            ),
-        ];
+        let mut form = secret_form(creds);
         match &creds.agency_client_name {
             Some(name) => {
                 form.push(("grant_type", "agency_client_credentials".into()));
@@ -158,22 +100,43 @@ impl VkClient {
         creds: &Credentials,
         refresh_token: &SecretString,
     ) -> Result<TokenSet, VkError> {
-        let form = vec![
+        let mut form = vec![
             ("grant_type", "refresh_token".to_string()),
             ("refresh_token", refresh_token.expose_secret().to_string()),
-            ("client_id", creds.client_id.clone()),
-            (
-                "client_secret",
-                creds.client_secret.expose_secret().to_string(),
-            ),
         ];
+        form.extend(secret_form(creds));
         self.token_request(&form).await
+    }
+
+    /// Deletes every token of the credentials' user at VK Ads
+    /// (`POST /api/v2/oauth2/token/delete.json` with `client_id`,
+    /// `client_secret` and, for an agency client, `username`). VK has no
+    /// per-token delete: other holders of the same credentials get a new
+    /// token on their next call.
+    pub async fn delete_tokens(&self, creds: &Credentials) -> Result<(), VkError> {
+        let mut form = secret_form(creds);
+        if let Some(name) = &creds.agency_client_name {
+            form.push(("username", name.clone()));
+        }
+        let url = format!("{}/api/v2/oauth2/token/delete.json", self.base);
+        let response = self
+            .throttle
+            .send(0, || self.http.post(&url).form(&form))
+            .await?;
+        let status = response.status();
+        if status.is_success() {
+            return Ok(());
+        }
+        let text = response.text().await?;
+        let body: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Err(error_of(status, &body))
     }
 
     async fn token_request(&self, form: &[(&str, String)]) -> Result<TokenSet, VkError> {
         let url = format!("{}/api/v2/oauth2/token.json", self.base);
         let response = self
-            .send_with_backoff(0, || self.http.post(&url).form(form))
+            .throttle
+            .send(0, || self.http.post(&url).form(form))
             .await?;
         if response.status() == StatusCode::FORBIDDEN {
             return Err(VkError::TokenLimit);
@@ -316,7 +279,8 @@ impl VkClient {
     ) -> Result<Value, VkError> {
         let url = format!("{}{path}", self.base);
         let response = self
-            .send_with_backoff(budget_key(token), || {
+            .throttle
+            .send(budget_key(token), || {
                 self.http
                     .get(&url)
                     .query(query)
@@ -325,73 +289,17 @@ impl VkClient {
             .await?;
         json_of(response).await
     }
-
-    /// Sends, backing off on 429 (`Retry-After`, else doubling steps). Slows
-    /// down before the limits: pauses when at most one request is left in the
-    /// current second, and when the hourly or daily budget is spent, refuses
-    /// further requests (`RateLimited`) until it renews instead of provoking 429s.
-    async fn send_with_backoff(
-        &self,
-        key: u64,
-        build: impl Fn() -> reqwest::RequestBuilder,
-    ) -> Result<Response, VkError> {
-        let blocked = self
-            .blocked_until
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&key)
-            .copied();
-        if let Some(until) = blocked {
-            let now = Instant::now();
-            if until > now {
-                return Err(VkError::RateLimited {
-                    retry_after: until - now,
-                });
-            }
-        }
-        let mut step = self.backoff;
-        for attempt in 0..=MAX_429_RETRIES {
-            self.calls.fetch_add(1, Ordering::Relaxed);
-            let response = build().send().await?;
-            let wait = retry_after(&response).unwrap_or(step);
-            if response.status() == StatusCode::TOO_MANY_REQUESTS {
-                if attempt == MAX_429_RETRIES {
-                    return Err(VkError::RateLimited { retry_after: wait });
-                }
-                tracing::debug!(?wait, "VK Ads answered 429; backing off");
-                tokio::time::sleep(wait).await;
-                step *= 2;
-                continue;
-            }
-            let spent = if header_u64(&response, "x-ratelimit-daily-remaining") == Some(0) {
-                Some(Duration::from_secs(24 * 3600))
-            } else if header_u64(&response, "x-ratelimit-hourly-remaining") == Some(0) {
-                Some(Duration::from_secs(3600))
-            } else {
-                None
-            };
-            if let Some(window) = spent {
-                tracing::warn!(?window, "VK Ads request budget spent; pausing requests");
-                self.blocked_until
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .insert(key, Instant::now() + window);
-            }
-            if header_u64(&response, "x-ratelimit-rps-remaining").is_some_and(|left| left <= 1) {
-                tokio::time::sleep(self.pace).await;
-            }
-            return Ok(response);
-        }
-        Err(VkError::RateLimited { retry_after: step })
-    }
 }
 
-/// The rate-limit bucket of a token (its hash; 0 is the token endpoint).
-fn budget_key(token: &SecretString) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    token.expose_secret().hash(&mut hasher);
-    hasher.finish().max(1)
+/// `client_id` and `client_secret` as form fields.
+fn secret_form(creds: &Credentials) -> Vec<(&'static str, String)> {
+    vec![
+        ("client_id", creds.client_id.clone()),
+        (
+            "client_secret",
+            creds.client_secret.expose_secret().to_string(),
+        ),
+    ]
 }
 
 fn stats_query(ids: &[i64], from: NaiveDate, to: NaiveDate) -> Vec<(&'static str, String)> {
@@ -402,68 +310,4 @@ fn stats_query(ids: &[i64], from: NaiveDate, to: NaiveDate) -> Vec<(&'static str
         ("date_to", to.to_string()),
         ("metrics", "base".into()),
     ]
-}
-
-fn header_u64(response: &Response, name: &str) -> Option<u64> {
-    response
-        .headers()
-        .get(name)?
-        .to_str()
-        .ok()?
-        .trim()
-        .parse()
-        .ok()
-}
-
-fn retry_after(response: &Response) -> Option<Duration> {
-    header_u64(response, "retry-after").map(Duration::from_secs)
-}
-
-/// The JSON body of a successful answer, or the error it describes.
-async fn json_of(response: Response) -> Result<Value, VkError> {
-    let status = response.status();
-    let text = response.text().await?;
-    let body: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
-    if status.is_success() {
-        return match body {
-            Value::Null => Err(VkError::Decode(format!("not JSON (HTTP {status})"))),
-            body => Ok(body),
-        };
-    }
-    Err(error_of(status, &body))
-}
-
-fn error_of(status: StatusCode, body: &Value) -> VkError {
-    // 401 bodies are `{code, message}`; OAuth ones `{error, error_description}`;
-    // API errors `{error: {code, message}}`.
-    let nested = &body["error"];
-    let code = nested["code"]
-        .as_str()
-        .or_else(|| body["code"].as_str())
-        .or_else(|| nested.as_str())
-        .unwrap_or_default()
-        .to_string();
-    let message = nested["message"]
-        .as_str()
-        .or_else(|| body["message"].as_str())
-        .or_else(|| body["error_description"].as_str())
-        .unwrap_or_default();
-    let what = if message.is_empty() {
-        code.clone()
-    } else {
-        format!("{code}: {message}")
-    };
-    match code.as_str() {
-        "invalid_client" | "revoked_token" | "invalid_grant" | "unauthorized_client" => {
-            VkError::InvalidCredentials(code)
-        }
-        "invalid_token" | "expired_token" => VkError::TokenExpired(code),
-        "ERR_LIMIT_EXCEEDED" => VkError::LimitExceeded(what),
-        "ERR_ACCESS_DENIED" => VkError::AccessDenied(what),
-        "ERR_WRONG_PARAMETER" | "ERR_WRONG_DATE" | "ERR_WRONG_IDS" => VkError::Invalid(what),
-        _ if status == StatusCode::UNAUTHORIZED => VkError::TokenExpired(what),
-        _ if status == StatusCode::FORBIDDEN => VkError::AccessDenied(what),
-        _ if status.is_server_error() || code == "ERR_INTERNAL" => VkError::Server(what),
-        _ => VkError::Invalid(format!("HTTP {status} {what}")),
-    }
 }

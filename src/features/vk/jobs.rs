@@ -1,6 +1,8 @@
-//! The feature's jobs: verify and save a connection, build a report (on
-//! demand, as CSV, or as a scheduled digest). Results go out through the
-//! outbound sender; the bot is never called from here.
+//! The feature's jobs: their payloads and entry points. Connecting with
+//! client credentials is here; reports and digests are in
+//! `reporting`, the old API's connect and fetch in
+//! `legacy_jobs`, disconnecting in `disconnect`. Results go
+//! out through the outbound sender; the bot is never called from here.
 
 use std::future::Future;
 use std::path::PathBuf;
@@ -11,23 +13,27 @@ use graphile_worker::JobSpec;
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 
-use super::client::{Credentials, StatsLevel, VkClient, VkError};
+use super::client::{Credentials, VkClient, VkError};
 use super::crypto::Sealer;
+use super::legacy::LegacyClient;
 use super::period::{self, Period};
-use super::texts::{texts, Texts};
-use super::{report, store, VkCallback};
+use super::reporting::{run_report, Mode};
+use super::texts::texts;
+use super::{disconnect, legacy_jobs, store};
 use crate::db::Pool;
 use crate::jobs::schedules::Fired;
 use crate::jobs::{permanent, AppJob, JobCtx};
-use crate::mail::EmailJobPayload;
 use crate::telegram::caller::language_of_chat;
-use crate::telegram::sender::{Button, OutMessage, Outbound};
+use crate::telegram::sender::Outbound;
 use crate::telegram::texts::{fill, html};
 
 /// What the jobs share (registered as worker state).
 #[derive(Debug, Clone)]
 pub struct VkState {
+    /// The VK Ads API.
     pub client: VkClient,
+    /// The old `api.vk.com` API; `None` unless `vk.legacy.enabled`.
+    pub legacy: Option<LegacyClient>,
     /// `None` when no encryption key is configured.
     pub sealer: Option<Sealer>,
     /// Where charts and CSVs are written.
@@ -36,22 +42,49 @@ pub struct VkState {
     pub mail: bool,
 }
 
+impl VkState {
+    /// The sealer, or a permanent error when no key is configured.
+    pub(super) fn sealer(&self) -> anyhow::Result<&Sealer> {
+        self.sealer
+            .as_ref()
+            .ok_or_else(|| permanent(anyhow::anyhow!("vk.encryption_key is not set")))
+    }
+}
+
 /// Verifies credentials against the token endpoint, then saves the account.
 /// The secret travels sealed (base64 of the AES-GCM value).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct VkConnect {
+    /// The chat that connects (and will own) the account.
     pub chat_id: i64,
+    /// The client id of the API access.
     pub client_id: String,
+    /// The client secret, sealed, in base64.
     pub sealed_secret: String,
+    /// Set for an agency client.
     pub agency_client_name: Option<String>,
+}
+
+/// Verifies a token of the old API with `ads.getAccounts`, then saves its
+/// own ad accounts. The token travels sealed (base64 of the AES-GCM value).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct VkLegacyConnect {
+    /// The chat that connects (and will own) the accounts.
+    pub chat_id: i64,
+    /// The user token, sealed, in base64.
+    pub sealed_token: String,
 }
 
 /// A report of one account for one period, sent to its owner chat.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct VkReport {
+    /// The owner chat.
     pub chat_id: i64,
+    /// The account.
     pub account_id: i64,
+    /// First day of the period.
     pub from: NaiveDate,
+    /// Last day of the period (inclusive).
     pub to: NaiveDate,
     /// Send the CSV of daily rows instead of the report.
     #[serde(default)]
@@ -67,13 +100,33 @@ pub struct VkDigest(pub Fired);
 /// The target of a digest schedule.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct DigestTarget {
+    /// The account.
     pub account_id: i64,
     /// A period argument: `yesterday` (daily) or `7d` (weekly).
     pub period: String,
 }
 
-async fn send(ctx: &JobCtx, message: Outbound) -> anyhow::Result<()> {
+/// Disconnects an account: deletes its tokens at VK Ads (best effort), then
+/// the account with its campaigns and digests, and tells the chat.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct VkDisconnect {
+    /// The owner chat.
+    pub chat_id: i64,
+    /// The account.
+    pub account_id: i64,
+}
+
+/// Queues a message to a chat.
+pub(super) async fn send(ctx: &JobCtx, message: Outbound) -> anyhow::Result<()> {
     ctx.queue()?.enqueue(message).await.map(|_| ())
+}
+
+/// Opens a value sealed by the dialogue (base64 of the AES-GCM value).
+pub(super) fn open_sealed(sealer: &Sealer, sealed: &str) -> anyhow::Result<SecretString> {
+    let bytes = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, sealed)
+        .context("decoding a sealed value")
+        .map_err(permanent)?;
+    sealer.open(&bytes).map_err(permanent)
 }
 
 impl AppJob for VkConnect {
@@ -90,19 +143,10 @@ impl AppJob for VkConnect {
         let state = ctx.state::<VkState>()?;
         let pool = ctx.pool()?;
         let t = texts(language_of_chat(pool, self.chat_id).await);
-        let sealer = state
-            .sealer
-            .as_ref()
-            .ok_or_else(|| permanent(anyhow::anyhow!("vk.encryption_key is not set")))?;
-        let sealed = base64::Engine::decode(
-            &base64::engine::general_purpose::STANDARD,
-            &self.sealed_secret,
-        )
-        .context("decoding the sealed secret")
-        .map_err(permanent)?;
+        let sealer = state.sealer()?;
         let creds = Credentials {
             client_id: self.client_id.clone(),
-            client_secret: sealer.open(&sealed).map_err(permanent)?,
+            client_secret: open_sealed(sealer, &self.sealed_secret)?,
             agency_client_name: self.agency_client_name.clone(),
         };
         let verified = match state.client.token(&creds).await {
@@ -133,6 +177,21 @@ impl AppJob for VkConnect {
             Err(error) => fill(t.connect_failed, &[("reason", &html(&error.to_string()))]),
         };
         send(&ctx, Outbound::text(self.chat_id, text, vec![])).await
+    }
+}
+
+impl AppJob for VkLegacyConnect {
+    const IDENTIFIER: &'static str = "vk_legacy_connect";
+
+    fn spec(&self) -> JobSpec {
+        JobSpec {
+            max_attempts: Some(1),
+            ..JobSpec::default()
+        }
+    }
+
+    async fn run(self, ctx: JobCtx) -> anyhow::Result<()> {
+        legacy_jobs::connect(&ctx, self).await
     }
 }
 
@@ -176,21 +235,35 @@ impl AppJob for VkDigest {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Mode {
-    Report,
-    Digest,
-    Csv,
+impl AppJob for VkDisconnect {
+    const IDENTIFIER: &'static str = "vk_disconnect";
+
+    fn spec(&self) -> JobSpec {
+        JobSpec {
+            job_key: Some(format!("vk_disconnect:{}", self.account_id)),
+            max_attempts: Some(3),
+            ..JobSpec::default()
+        }
+    }
+
+    async fn run(self, ctx: JobCtx) -> anyhow::Result<()> {
+        disconnect::run(&ctx, self).await
+    }
 }
 
-/// Today in the chat's timezone (UTC when unknown).
-pub async fn local_today(pool: &Pool, chat_id: i64) -> NaiveDate {
-    let tz = crate::telegram::store::chats::timezone(pool, chat_id)
+/// The chat's timezone (UTC when unknown or unset).
+pub async fn chat_timezone(pool: &Pool, chat_id: i64) -> chrono_tz::Tz {
+    crate::telegram::store::chats::timezone(pool, chat_id)
         .await
         .ok()
         .flatten()
         .and_then(|name| crate::jobs::schedule_rule::parse_timezone(&name).ok())
-        .unwrap_or(chrono_tz::UTC);
+        .unwrap_or(chrono_tz::UTC)
+}
+
+/// Today in the chat's timezone (UTC when unknown).
+pub async fn local_today(pool: &Pool, chat_id: i64) -> NaiveDate {
+    let tz = chat_timezone(pool, chat_id).await;
     Utc::now().with_timezone(&tz).date_naive()
 }
 
@@ -216,192 +289,4 @@ where
         }
         other => Ok(other?),
     }
-}
-
-async fn run_report(
-    ctx: &JobCtx,
-    chat: i64,
-    account_id: i64,
-    period: Period,
-    mode: Mode,
-) -> anyhow::Result<()> {
-    let state = ctx.state::<VkState>()?;
-    let pool = ctx.pool()?;
-    let t = texts(language_of_chat(pool, chat).await);
-    let Some(account) = store::get(pool, chat, account_id).await? else {
-        return send(ctx, Outbound::text(chat, t.account_gone, vec![])).await;
-    };
-    let sealer = state
-        .sealer
-        .as_ref()
-        .ok_or_else(|| permanent(anyhow::anyhow!("vk.encryption_key is not set")))?;
-    let fetch_from = if mode == Mode::Csv {
-        period.from
-    } else {
-        period.previous().from
-    };
-    let client = &state.client;
-    let fetched = async {
-        let campaigns = with_token(pool, state, sealer, account.id, |tok| async move {
-            client.list(&tok, "ad_plans").await
-        })
-        .await?;
-        store::store_campaigns(pool, account.id, &campaigns).await?;
-        let ids: Vec<i64> = campaigns.iter().map(|c| c.id).collect();
-        let stats = if ids.is_empty() {
-            Vec::new()
-        } else {
-            let ids = &ids;
-            with_token(pool, state, sealer, account.id, |tok| async move {
-                client
-                    .day_stats(&tok, StatsLevel::AdPlans, ids, fetch_from, period.to)
-                    .await
-            })
-            .await?
-        };
-        anyhow::Ok((campaigns, stats))
-    }
-    .await;
-    let (campaigns, stats) = match fetched {
-        Ok(data) => data,
-        Err(error) => return report_error(ctx, t, &account, error).await,
-    };
-    let stem = format!(
-        "{}-{}-{}-{}",
-        account.id,
-        period.from,
-        period.to,
-        ctx.job_id()
-    );
-    std::fs::create_dir_all(&state.files)
-        .with_context(|| format!("creating {}", state.files.display()))?;
-    if mode == Mode::Csv {
-        let path = state.files.join(format!("vk-{stem}.csv"));
-        std::fs::write(&path, report::csv(period, &campaigns, &stats)?)
-            .context("writing the CSV")?;
-        let caption = fill(
-            t.csv_caption,
-            &[
-                ("name", &html(&account.name)),
-                ("from", &period.from),
-                ("to", &period.to),
-            ],
-        );
-        return send(ctx, document(chat, path, caption, false)).await;
-    }
-    let today = local_today(pool, chat).await;
-    let built = report::build(&account.name, period, today, &campaigns, &stats);
-    let mut text = report::render_text(&built, t);
-    if mode == Mode::Digest {
-        text = format!("{}\n{text}", t.digest_title);
-    }
-    let (from, to) = period.to_epoch_days();
-    let csv_button = Button {
-        text: t.btn_csv.into(),
-        data: VkCallback::Csv {
-            account: account.id,
-            from,
-            to,
-        }
-        .data(),
-    };
-    send(
-        ctx,
-        Outbound::text(chat, text.clone(), vec![vec![csv_button]]),
-    )
-    .await?;
-    let chart_path = match report::chart(&built, t) {
-        Ok(png) => {
-            let path = state.files.join(format!("vk-{stem}.png"));
-            std::fs::write(&path, png).context("writing the chart")?;
-            send(
-                ctx,
-                document(
-                    chat,
-                    path.clone(),
-                    fill(t.chart_title, &[("name", &html(&account.name))]),
-                    true,
-                ),
-            )
-            .await?;
-            Some(path)
-        }
-        Err(error) => {
-            tracing::warn!(%error, "VK chart not drawn");
-            None
-        }
-    };
-    if let (Mode::Digest, Some(email), true) = (mode, &account.digest_email, state.mail) {
-        let payload = EmailJobPayload {
-            to: vec![email.clone()],
-            subject: format!("VK Ads: {} {} – {}", account.name, period.from, period.to),
-            text: strip_tags(&text),
-            html: Some(text.replace('\n', "<br>\n")),
-            attachment_paths: chart_path.into_iter().collect(),
-        };
-        ctx.queue()?.enqueue(payload).await?;
-    }
-    Ok(())
-}
-
-fn document(chat: i64, path: PathBuf, caption: String, photo: bool) -> Outbound {
-    let message = if photo {
-        OutMessage::Photo {
-            path,
-            caption: Some(caption),
-        }
-    } else {
-        OutMessage::Document {
-            path,
-            caption: Some(caption),
-        }
-    };
-    Outbound {
-        chat_id: chat,
-        message,
-        broadcast_id: None,
-        deferred: false,
-    }
-}
-
-/// Tells the owner what went wrong; transient errors are retried first.
-async fn report_error(
-    ctx: &JobCtx,
-    t: &Texts,
-    account: &store::Account,
-    error: anyhow::Error,
-) -> anyhow::Result<()> {
-    let name = html(&account.name);
-    let text = match error.downcast_ref::<VkError>() {
-        Some(VkError::InvalidCredentials(reason)) => {
-            store::set_status(ctx.pool()?, account.id, "reconnect").await?;
-            fill(
-                t.needs_reconnect,
-                &[("name", &name), ("reason", &html(reason))],
-            )
-        }
-        Some(VkError::TokenLimit) => t.token_limit.to_string(),
-        Some(e) if e.is_transient() && ctx.attempt() < ctx.max_attempts() => return Err(error),
-        _ => fill(
-            t.report_failed,
-            &[("name", &name), ("reason", &html(&format!("{error:#}")))],
-        ),
-    };
-    send(ctx, Outbound::text(account.chat_id, text, vec![])).await
-}
-
-fn strip_tags(html_text: &str) -> String {
-    let mut out = String::with_capacity(html_text.len());
-    let mut in_tag = false;
-    for c in html_text.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            _ if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
 }

@@ -38,7 +38,12 @@ pub enum LegacyError {
     Permission(String),
     /// Error 100, 603 and others.
     #[error("VK rejected the request: error {code}: {message}")]
-    Api { code: i64, message: String },
+    Api {
+        /// `error_code`.
+        code: i64,
+        /// `error_msg`.
+        message: String,
+    },
     /// Network error or timeout.
     #[error("VK is unreachable: {0}")]
     Http(#[from] reqwest::Error),
@@ -47,13 +52,23 @@ pub enum LegacyError {
     Decode(String),
 }
 
+impl LegacyError {
+    /// Whether retrying later may help (flood control, network errors).
+    pub fn is_transient(&self) -> bool {
+        matches!(self, LegacyError::Flood(_) | LegacyError::Http(_))
+    }
+}
+
 /// An ad account from `ads.getAccounts`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LegacyAccount {
+    /// The ad account id (`account_id` of later calls).
     pub account_id: i64,
+    /// Its name in the ads cabinet.
     pub name: String,
     /// `general` or `agency`.
     pub account_type: String,
+    /// `account_status` is 1.
     pub active: bool,
 }
 

@@ -1,21 +1,19 @@
-//! The menus of the feature (accounts, account card, campaigns, digests) and
-//! `/vk_stats`: read the store, answer at once, queue the slow work.
+//! The menus of the feature (accounts, account card, campaigns) and
+//! `/vk_stats`: read the store, answer at once, queue the slow work. Digest
+//! schedules are in [`super::digests`].
 
 use teloxide::types::{ChatId, InlineKeyboardButton, InlineKeyboardMarkup, MessageId};
 
 use super::callback::VkCallback;
-use super::jobs::{local_today, DigestTarget, VkDigest, VkReport};
+use super::digests::digests_of;
+use super::jobs::{local_today, VkReport};
 use super::period::{self, PeriodError};
 use super::store::{self, Account};
 use super::texts::{texts, Texts};
-use crate::jobs::schedule_rule::{parse_timezone, ScheduleRule};
-use crate::jobs::schedules::{self, NewSchedule};
-use crate::jobs::AppJob;
 use crate::telegram::core::Ctx;
 use crate::telegram::core_callback::CoreCallback;
 use crate::telegram::handlers::reply::{edit, send};
 use crate::telegram::keyboard::{paginate, PagerLabels};
-use crate::telegram::store::chats::{self, ChatKind};
 use crate::telegram::texts::{fill, html, texts as core_texts};
 
 /// Campaigns per page of the campaign list.
@@ -26,6 +24,7 @@ pub(super) fn button(text: impl Into<String>, callback: VkCallback) -> InlineKey
     InlineKeyboardButton::callback(text.into(), callback.data())
 }
 
+/// The chat's accounts (a new message, or `message` edited).
 pub(super) async fn show_accounts(
     ctx: &Ctx,
     chat: ChatId,
@@ -61,27 +60,7 @@ pub(super) async fn show_accounts(
     Ok(())
 }
 
-async fn digests_of(
-    ctx: &Ctx,
-    chat: ChatId,
-    account: i64,
-) -> anyhow::Result<Vec<schedules::Schedule>> {
-    Ok(schedules::list_for_chat(&ctx.core.pool, chat.0)
-        .await?
-        .into_iter()
-        .filter(|s| {
-            s.job_type == VkDigest::IDENTIFIER && s.target["account_id"].as_i64() == Some(account)
-        })
-        .collect())
-}
-
-pub(super) async fn delete_digests(ctx: &Ctx, chat: ChatId, account: i64) -> anyhow::Result<()> {
-    for schedule in digests_of(ctx, chat, account).await? {
-        schedules::delete(&ctx.core.pool, schedule.id).await?;
-    }
-    Ok(())
-}
-
+/// An account card (a new message, or `message` edited).
 pub(super) async fn show_account(
     ctx: &Ctx,
     chat: ChatId,
@@ -105,10 +84,18 @@ pub(super) async fn show_account(
             ("name", &html(&account.name)),
             (
                 "kind",
-                &if account.kind == "agency" {
-                    t.kind_agency_label
+                &match account.kind.as_str() {
+                    "agency" => t.kind_agency_label,
+                    "legacy" => t.kind_legacy_label,
+                    _ => t.kind_own_label,
+                },
+            ),
+            (
+                "id_label",
+                &if account.is_legacy() {
+                    t.id_label_legacy
                 } else {
-                    t.kind_own_label
+                    t.id_label_client
                 },
             ),
             ("client_id", &html(&account.client_id)),
@@ -178,6 +165,7 @@ pub(super) async fn show_account(
     Ok(())
 }
 
+/// A page of the account's stored campaigns.
 pub(super) async fn show_campaigns(
     ctx: &Ctx,
     chat: ChatId,
@@ -234,57 +222,7 @@ pub(super) async fn show_campaigns(
     Ok(())
 }
 
-/// Replaces the account's digest with a daily (yesterday) or weekly (last 7
-/// days) one at 09:00 in the chat's timezone; returns the confirmation.
-pub(super) async fn schedule_digest(
-    ctx: &Ctx,
-    chat: ChatId,
-    account: &Account,
-    weekly: bool,
-) -> anyhow::Result<String> {
-    let t = texts(ctx.caller.lang);
-    let pool = &ctx.core.pool;
-    let timezone = chats::timezone(pool, chat.0)
-        .await?
-        .and_then(|name| parse_timezone(&name).ok())
-        .unwrap_or(chrono_tz::UTC);
-    let (rule, period) = if weekly {
-        ("weekly mon 09:00", "7d")
-    } else {
-        ("daily 09:00", "yesterday")
-    };
-    let rule: ScheduleRule = rule.parse()?;
-    // Schedules belong to a known chat; one that never sent /start is recorded now.
-    if chats::get(pool, chat.0).await?.is_none() {
-        let kind = if chat.0 > 0 {
-            ChatKind::Private
-        } else {
-            ChatKind::Group
-        };
-        chats::upsert(pool, chat.0, kind, None).await?;
-    }
-    delete_digests(ctx, chat, account.id).await?;
-    let target = serde_json::to_value(DigestTarget {
-        account_id: account.id,
-        period: period.into(),
-    })?;
-    schedules::create(
-        pool,
-        NewSchedule {
-            chat_id: chat.0,
-            job_type: VkDigest::IDENTIFIER.into(),
-            target,
-            rule,
-            timezone,
-        },
-    )
-    .await?;
-    Ok(fill(
-        t.digest_set,
-        &[("rule", &rule), ("timezone", &timezone.name())],
-    ))
-}
-
+/// Queues a report and says so.
 pub(super) async fn enqueue_report(
     ctx: &Ctx,
     chat: ChatId,

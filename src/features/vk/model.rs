@@ -38,7 +38,9 @@ impl StatsLevel {
 /// A campaign, ad group, ad or agency client.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VkObject {
+    /// The object id.
     pub id: i64,
+    /// Its name (an agency client's user name).
     pub name: String,
     /// `active`, `blocked`, … (empty when the API gives none).
     pub status: String,
@@ -47,9 +49,13 @@ pub struct VkObject {
 /// The `base` metrics we use. Ratios are recomputed from these, never summed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Base {
+    /// Impressions.
     pub shows: i64,
+    /// Clicks.
     pub clicks: i64,
+    /// Money spent (from a decimal string).
     pub spent: Decimal,
+    /// Goals (conversions); the old API has none.
     pub goals: i64,
 }
 
@@ -76,14 +82,18 @@ impl Base {
 /// One day of one object.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DayRow {
+    /// The day.
     pub date: NaiveDate,
+    /// Its metrics.
     pub base: Base,
 }
 
 /// The daily rows of one object.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ItemStats {
+    /// The object id.
     pub id: i64,
+    /// Its days with activity, by date.
     pub rows: Vec<DayRow>,
 }
 

@@ -9,7 +9,9 @@ pub const MAX_PERIOD_DAYS: i64 = 366;
 /// An inclusive range of days.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Period {
+    /// First day.
     pub from: NaiveDate,
+    /// Last day (inclusive).
     pub to: NaiveDate,
 }
 

@@ -40,9 +40,13 @@ pub fn cpa(b: &Base) -> Option<Decimal> {
 /// One campaign's line: this period and the previous one.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CampaignRow {
+    /// Campaign id.
     pub id: i64,
+    /// Campaign name (`#id` when unknown).
     pub name: String,
+    /// Sums in the period.
     pub current: Base,
+    /// Sums in the previous period.
     pub previous: Base,
 }
 
@@ -56,10 +60,15 @@ impl CampaignRow {
 /// A built report.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {
+    /// The account name.
     pub account: String,
+    /// The period reported on.
     pub period: Period,
+    /// The previous period of equal length.
     pub previous: Period,
+    /// Totals of the period.
     pub current: Base,
+    /// Totals of the previous period.
     pub prior: Base,
     /// The top campaigns by spend in the period (ties by name).
     pub top: Vec<CampaignRow>,
@@ -69,6 +78,18 @@ pub struct Report {
     pub daily: Vec<(NaiveDate, Base)>,
     /// The period includes today, whose numbers are still growing.
     pub partial: bool,
+    /// Whether the source reports goals (the old `ads.*` API does not: goals
+    /// and CPA are then shown as unavailable and nobody is flagged).
+    pub goals: bool,
+}
+
+impl Report {
+    /// The same report from a source without goals (the old API).
+    #[must_use]
+    pub fn without_goals(mut self) -> Self {
+        self.goals = false;
+        self
+    }
 }
 
 /// Builds the report from daily stats covering `previous.from ..= period.to`.
@@ -137,6 +158,7 @@ pub fn build(
             .map(|day| (day, daily.get(&day).copied().unwrap_or_default()))
             .collect(),
         partial: period.contains(today),
+        goals: true,
     }
 }
 
@@ -198,27 +220,37 @@ pub fn render_text(report: &Report, t: &Texts) -> String {
     );
     line(t.cpc, opt_money(cpc(c)), opt_delta(cpc(c), cpc(p), dec));
     line(t.cpm, opt_money(cpm(c)), opt_delta(cpm(c), cpm(p), dec));
-    line(
-        t.goals,
-        count(c.goals),
-        delta(c.goals as f64, p.goals as f64),
-    );
-    line(t.cpa, opt_money(cpa(c)), opt_delta(cpa(c), cpa(p), dec));
+    if report.goals {
+        line(
+            t.goals,
+            count(c.goals),
+            delta(c.goals as f64, p.goals as f64),
+        );
+        line(t.cpa, opt_money(cpa(c)), opt_delta(cpa(c), cpa(p), dec));
+    } else {
+        line(t.goals, "—".into(), t.goals_unavailable.into());
+        line(t.cpa, "—".into(), t.goals_unavailable.into());
+    }
     if !report.top.is_empty() {
         out.push_str(&format!("\n\n{}", t.campaigns_header));
         for (i, row) in report.top.iter().enumerate() {
             out.push_str(&format!(
-                "\n{}. {} — {} ({}), {} {}, {} {}",
+                "\n{}. {} — {} ({}), {} {}",
                 i + 1,
                 html(&row.name),
                 money(row.current.spent),
                 delta(dec(row.current.spent), dec(row.previous.spent)),
                 count(row.current.clicks),
                 t.clicks.to_lowercase(),
-                count(row.current.goals),
-                t.goals.to_lowercase(),
             ));
-            if row.spends_without_goals() {
+            if report.goals {
+                out.push_str(&format!(
+                    ", {} {}",
+                    count(row.current.goals),
+                    t.goals.to_lowercase()
+                ));
+            }
+            if report.goals && row.spends_without_goals() {
                 out.push_str(&format!(" {}", t.zero_goals_flag));
             }
         }
@@ -258,7 +290,13 @@ pub fn chart(report: &Report, t: &Texts) -> Result<Vec<u8>, ChartError> {
 
 /// CSV of the daily rows of every campaign in `period` (zero-activity days are
 /// absent, as in the API): `date,campaign_id,campaign,shows,clicks,spent,goals`.
-pub fn csv(period: Period, campaigns: &[VkObject], stats: &[ItemStats]) -> anyhow::Result<Vec<u8>> {
+/// Without `goals` (the old API has none) the goals column is empty.
+pub fn csv(
+    period: Period,
+    campaigns: &[VkObject],
+    stats: &[ItemStats],
+    goals: bool,
+) -> anyhow::Result<Vec<u8>> {
     let names: HashMap<i64, &str> = campaigns.iter().map(|c| (c.id, c.name.as_str())).collect();
     let mut rows: Vec<(NaiveDate, i64, &Base)> = stats
         .iter()
@@ -284,7 +322,11 @@ pub fn csv(period: Period, campaigns: &[VkObject], stats: &[ItemStats]) -> anyho
             base.shows.to_string(),
             base.clicks.to_string(),
             base.spent.to_string(),
-            base.goals.to_string(),
+            if goals {
+                base.goals.to_string()
+            } else {
+                String::new()
+            },
         ])?;
     }
     Ok(writer.into_inner()?)

@@ -183,12 +183,38 @@ fn csv_has_the_daily_rows_of_the_period_only() {
             ("2024-05-01", base(1, 1, "1", 1)),
         ],
     )];
-    let bytes = csv(week(), &[campaign(7, "Spring, sale")], &stats).unwrap_or_default();
+    let bytes = csv(week(), &[campaign(7, "Spring, sale")], &stats, true).unwrap_or_default();
     let text = String::from_utf8(bytes).unwrap_or_default();
     assert_eq!(
         text,
         "date,campaign_id,campaign,shows,clicks,spent,goals\n2024-05-09,7,\"Spring, sale\",5,1,1.50,0\n"
     );
+    let bytes = csv(week(), &[campaign(7, "x")], &stats, false).unwrap_or_default();
+    let text = String::from_utf8(bytes).unwrap_or_default();
+    assert!(text.ends_with("\n2024-05-09,7,x,5,1,1.50,\n"), "{text}");
+}
+
+#[test]
+fn without_goals_goals_and_cpa_are_unavailable_and_nobody_is_flagged() {
+    let stats = [item(1, &[("2024-05-09", base(100, 5, "50", 0))])];
+    let r = build(
+        "acc",
+        week(),
+        d("2024-06-01"),
+        &[campaign(1, "Old")],
+        &stats,
+    )
+    .without_goals();
+    for lang in [Lang::En, Lang::Ru] {
+        let t = texts(lang);
+        let text = render_text(&r, t);
+        let goals = format!("{}: <b>—</b> ({})", t.goals, t.goals_unavailable);
+        let cpa = format!("{}: <b>—</b> ({})", t.cpa, t.goals_unavailable);
+        assert!(text.contains(&goals), "{text}");
+        assert!(text.contains(&cpa), "{text}");
+        assert!(!text.contains(t.zero_goals_flag), "{text}");
+        assert!(text.contains("CPC: <b>10.00</b>"), "{text}");
+    }
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //! old token).
 
 use anyhow::Context;
-use chrono::{Duration as ChronoDuration, Utc};
+use chrono::{DateTime, Duration as ChronoDuration, Utc};
 use secrecy::{ExposeSecret, SecretString};
 use tokio_postgres::Row;
 
@@ -15,19 +15,32 @@ use crate::jobs::AppJob;
 /// A connected account as the bot shows it (no secrets).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Account {
+    /// Database id.
     pub id: i64,
     /// The owner chat: it manages the account and gets its reports.
     pub chat_id: i64,
+    /// Unique in the chat.
     pub name: String,
-    /// `own` or `agency`.
+    /// `own`, `agency` or `legacy` (a token of the old API).
     pub kind: String,
+    /// The client id of the API access; for `legacy`, the ad account id.
     pub client_id: String,
     /// `ok` or `reconnect`.
     pub status: String,
+    /// Where digests are also e-mailed.
     pub digest_email: Option<String>,
+    /// Set after the old API's daily limit (error 601): no request before then.
+    pub paused_until: Option<DateTime<Utc>>,
 }
 
-const COLUMNS: &str = "id, chat_id, name, kind, client_id, status, digest_email";
+impl Account {
+    /// Whether the account goes through the old `api.vk.com` API.
+    pub fn is_legacy(&self) -> bool {
+        self.kind == "legacy"
+    }
+}
+
+const COLUMNS: &str = "id, chat_id, name, kind, client_id, status, digest_email, paused_until";
 
 fn account(row: &Row) -> anyhow::Result<Account> {
     Ok(Account {
@@ -38,6 +51,7 @@ fn account(row: &Row) -> anyhow::Result<Account> {
         client_id: row.try_get("client_id")?,
         status: row.try_get("status")?,
         digest_email: row.try_get("digest_email")?,
+        paused_until: row.try_get("paused_until")?,
     })
 }
 
@@ -147,6 +161,36 @@ pub async fn delete(pool: &Pool, chat_id: i64, id: i64) -> anyhow::Result<bool> 
         .context("deleting a VK account")?;
     tx.commit().await?;
     Ok(deleted == 1)
+}
+
+/// The stored credentials of a VK Ads (`own` / `agency`) account; `None`
+/// for a legacy account or one that no longer exists.
+pub async fn credentials(
+    pool: &Pool,
+    sealer: &Sealer,
+    id: i64,
+) -> anyhow::Result<Option<Credentials>> {
+    let client = pool.get().await.context("connecting to the database")?;
+    let row = client
+        .query_opt(
+            "SELECT client_id, client_secret_enc, agency_client_name FROM vk_accounts
+             WHERE id = $1 AND kind <> 'legacy'",
+            &[&id],
+        )
+        .await
+        .context("reading VK credentials")?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let secret: Option<Vec<u8>> = row.try_get("client_secret_enc")?;
+    let Some(secret) = secret else {
+        return Ok(None);
+    };
+    Ok(Some(Credentials {
+        client_id: row.try_get("client_id")?,
+        client_secret: sealer.open(&secret)?,
+        agency_client_name: row.try_get("agency_client_name")?,
+    }))
 }
 
 /// Marks the account as needing a reconnect (credentials rejected).
@@ -263,7 +307,8 @@ pub async fn access_token(
             return Ok(token);
         }
     }
-    let secret: Vec<u8> = row.try_get("client_secret_enc")?;
+    let secret: Option<Vec<u8>> = row.try_get("client_secret_enc")?;
+    let secret = secret.ok_or_else(|| anyhow::anyhow!("VK account {account_id} has no secret"))?;
     let creds = Credentials {
         client_id: row.try_get("client_id")?,
         client_secret: sealer.open(&secret)?,
