@@ -219,6 +219,7 @@ impl App {
             features::adlibrary::install(&deps, shutdown)
                 .await
                 .context("starting the Ad Library feature")?,
+            features::scratch::install(&deps),
         ])
     }
 

@@ -5,6 +5,7 @@
 pub mod adlibrary;
 pub mod ebay;
 pub mod pixel;
+pub mod scratch;
 pub mod vk;
 
 use std::sync::Arc;
