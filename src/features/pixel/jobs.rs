@@ -178,5 +178,14 @@ pub async fn build(
     dedupe_minutes: u32,
 ) -> anyhow::Result<report::Stats> {
     let opens = store::opens(pool, campaign.id).await?;
-    Ok(report::compute(&campaign.groups, &opens, dedupe_minutes))
+    let timezone = crate::telegram::store::chats::timezone(pool, campaign.chat_id)
+        .await?
+        .and_then(|tz| tz.parse().ok())
+        .unwrap_or(chrono_tz::UTC);
+    Ok(report::compute(
+        &campaign.groups,
+        &opens,
+        dedupe_minutes,
+        timezone,
+    ))
 }

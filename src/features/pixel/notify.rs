@@ -2,7 +2,8 @@
 //! opens written since the last pass are claimed (once per contact, ever) and
 //! each campaign with live notifications gets one message listing them — so
 //! at most one message per campaign per period. The claim and the messages
-//! commit together.
+//! commit together. At start, opens written before a restart but never
+//! announced are picked up from the database.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -33,6 +34,13 @@ pub fn spawn(
 ) -> tokio::task::JoinHandle<()> {
     let shutdown = shutdown.clone();
     tokio::spawn(async move {
+        match store::unannounced_pixels(&pool).await {
+            Ok(pixels) => recorder.return_opened(pixels),
+            Err(error) => tracing::warn!(
+                error = %format!("{error:#}"),
+                "could not look for opens left unannounced by the last run"
+            ),
+        }
         let mut ticks = tokio::time::interval(NOTIFY_EVERY);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {

@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, Timelike, Utc};
+use chrono_tz::Tz;
 
 use super::classify::Kind;
 use super::store::OpenRow;
@@ -35,10 +36,13 @@ pub struct Stats {
     pub first: Option<DateTime<Utc>>,
     pub last: Option<DateTime<Utc>>,
     pub groups: Vec<GroupStats>,
-    /// Human opens by hour of day (UTC).
+    /// Human opens by hour of day in [`Stats::timezone`].
     pub by_hour: [i64; 24],
-    /// Human opens by day (UTC).
+    /// Human opens by day in [`Stats::timezone`].
     pub by_day: BTreeMap<NaiveDate, i64>,
+    /// The reader's timezone (the chat's `/timezone`): hours, days and times
+    /// are shown in it.
+    pub timezone: Tz,
 }
 
 impl Stats {
@@ -49,8 +53,14 @@ impl Stats {
 }
 
 /// Computes the stats of `groups` (name, contacts) from `opens` (any order)
-/// with a de-duplication window of `dedupe_minutes`.
-pub fn compute(groups: &[(String, i64)], opens: &[OpenRow], dedupe_minutes: u32) -> Stats {
+/// with a de-duplication window of `dedupe_minutes`, hours and days counted in
+/// `timezone`.
+pub fn compute(
+    groups: &[(String, i64)],
+    opens: &[OpenRow],
+    dedupe_minutes: u32,
+    timezone: Tz,
+) -> Stats {
     let window = chrono::Duration::minutes(i64::from(dedupe_minutes));
     let mut sorted: Vec<&OpenRow> = opens.iter().collect();
     sorted.sort_by_key(|o| (o.contact_id, o.opened_at));
@@ -67,6 +77,7 @@ pub fn compute(groups: &[(String, i64)], opens: &[OpenRow], dedupe_minutes: u32)
         groups: Vec::new(),
         by_hour: [0; 24],
         by_day: BTreeMap::new(),
+        timezone,
     };
     for open in sorted {
         let key = (open.contact_id, open.kind.as_str());
@@ -88,8 +99,9 @@ pub fn compute(groups: &[(String, i64)], opens: &[OpenRow], dedupe_minutes: u32)
                 .map_or(open.opened_at, |f| f.min(open.opened_at)),
         );
         stats.last = Some(stats.last.map_or(open.opened_at, |l| l.max(open.opened_at)));
-        stats.by_hour[open.opened_at.hour() as usize] += 1;
-        *stats.by_day.entry(open.opened_at.date_naive()).or_default() += 1;
+        let local = open.opened_at.with_timezone(&timezone);
+        stats.by_hour[local.hour() as usize] += 1;
+        *stats.by_day.entry(local.date_naive()).or_default() += 1;
         let entry = per_group.entry(open.group.as_str()).or_default();
         entry.0.insert(open.contact_id);
         entry.1 += 1;
@@ -116,10 +128,14 @@ pub fn compute(groups: &[(String, i64)], opens: &[OpenRow], dedupe_minutes: u32)
     stats
 }
 
-fn time(t: Option<DateTime<Utc>>) -> String {
+fn time(t: Option<DateTime<Utc>>, timezone: Tz) -> String {
     t.map_or_else(
         || "—".into(),
-        |t| t.format("%Y-%m-%d %H:%M UTC").to_string(),
+        |t| {
+            t.with_timezone(&timezone)
+                .format("%Y-%m-%d %H:%M %Z")
+                .to_string()
+        },
     )
 }
 
@@ -150,8 +166,8 @@ pub fn render_text(
             ("proxy", &count(machine(Kind::Proxy))),
             ("prefetch", &count(machine(Kind::Prefetch))),
             ("scanner", &count(machine(Kind::Scanner))),
-            ("first", &time(stats.first)),
-            ("last", &time(stats.last)),
+            ("first", &time(stats.first, stats.timezone)),
+            ("last", &time(stats.last, stats.timezone)),
             ("minutes", &dedupe_minutes),
         ],
     );
@@ -195,7 +211,11 @@ pub fn charts(t: &Texts, stats: &Stats) -> Vec<(String, Vec<u8>)> {
         .enumerate()
         .map(|(h, n)| (format!("{h:02}"), *n as f64))
         .collect();
-    match chart::bars(t.chart_hours, t.col_opens, &hours) {
+    let zone = [(
+        "timezone",
+        &stats.timezone.name() as &(dyn std::fmt::Display + Sync),
+    )];
+    match chart::bars(&fill(t.chart_hours, &zone), t.col_opens, &hours) {
         Ok(png) => out.push(("hours".to_string(), png)),
         Err(error) => tracing::warn!(%error, "hour-of-day chart failed"),
     }
@@ -203,7 +223,7 @@ pub fn charts(t: &Texts, stats: &Stats) -> Vec<(String, Vec<u8>)> {
         name: t.col_opens.to_string(),
         points: stats.by_day.iter().map(|(d, n)| (*d, *n as f64)).collect(),
     };
-    match chart::daily_lines(t.chart_days, t.col_opens, &[series], None) {
+    match chart::daily_lines(&fill(t.chart_days, &zone), t.col_opens, &[series], None) {
         Ok(png) => out.push(("days".to_string(), png)),
         Err(error) => tracing::warn!(%error, "daily chart failed"),
     }
@@ -242,7 +262,7 @@ mod tests {
             open(3, "A", 1, "scanner"),
             open(4, "B", 24 * 60, "human"),
         ];
-        let stats = compute(&groups, &opens, 60);
+        let stats = compute(&groups, &opens, 60, chrono_tz::UTC);
         assert_eq!((stats.contacts, stats.opened, stats.opens), (4, 2, 3));
         assert_eq!(
             stats.machine,
@@ -263,13 +283,13 @@ mod tests {
         assert_eq!(stats.first, Some(opens[0].opened_at));
         assert_eq!(stats.last, Some(opens[8].opened_at));
         assert!((stats.open_rate() - 0.5).abs() < 1e-9);
-        let zero = compute(&groups, &opens, 0);
+        let zero = compute(&groups, &opens, 0, chrono_tz::UTC);
         assert_eq!(zero.opens, 5);
     }
 
     #[test]
     fn an_empty_campaign_reports_dashes() {
-        let stats = compute(&[], &[], 60);
+        let stats = compute(&[], &[], 60, chrono_tz::UTC);
         let text = render_text(
             super::super::texts::texts(crate::telegram::lang::Lang::En),
             "X <y>",
@@ -284,5 +304,28 @@ mod tests {
             &stats
         )
         .is_empty());
+    }
+
+    #[test]
+    fn hours_days_and_times_follow_the_readers_timezone() {
+        let groups = vec![("A".to_string(), 1)];
+        // Minute 0 is 2026-03-01 09:00 UTC in `open`; 23:30 UTC is 02:30 in Moscow.
+        let opens = vec![open(1, "A", 14 * 60 + 30, "human")];
+        let utc = compute(&groups, &opens, 60, chrono_tz::UTC);
+        let moscow = compute(&groups, &opens, 60, chrono_tz::Europe::Moscow);
+        assert_eq!((utc.by_hour[23], moscow.by_hour[2]), (1, 1));
+        assert_ne!(utc.by_day.keys().next(), moscow.by_day.keys().next());
+        assert_eq!(
+            moscow.by_day.keys().next().copied(),
+            utc.by_day.keys().next().and_then(|d| d.succ_opt())
+        );
+        let text = render_text(
+            crate::features::pixel::texts::texts(crate::telegram::lang::Lang::En),
+            "C",
+            1,
+            &moscow,
+            60,
+        );
+        assert!(text.contains("02:30 MSK"), "{text}");
     }
 }

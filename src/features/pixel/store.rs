@@ -291,6 +291,28 @@ pub async fn opens(pool: &Pool, id: i64) -> anyhow::Result<Vec<OpenRow>> {
         .collect())
 }
 
+/// Pixels of live-notified campaigns whose contact has a human or proxy open
+/// on record but was never announced: opens written just before a restart,
+/// which the in-memory list of the notifier lost. Read once at start.
+pub async fn unannounced_pixels(pool: &Pool) -> anyhow::Result<Vec<i64>> {
+    let client = pool.get().await.context("database connection")?;
+    let rows = client
+        .query(
+            "SELECT DISTINCT p.id
+             FROM pixel_campaigns c
+             JOIN pixel_contacts ct ON ct.campaign_id = c.id AND ct.first_open_at IS NULL
+             JOIN pixel_pixels p ON p.contact_id = ct.id
+             WHERE c.live_notify AND EXISTS (
+                 SELECT 1 FROM pixel_opens o
+                 WHERE o.pixel_id = p.id AND o.kind IN ('human', 'proxy'))
+             ORDER BY p.id",
+            &[],
+        )
+        .await
+        .context("finding opens never announced")?;
+    Ok(rows.iter().map(|r| r.get(0)).collect())
+}
+
 /// Marks the first human/proxy open of the contacts of `pixel_ids` (once per
 /// contact, ever) and returns those in campaigns with live notifications.
 /// Runs in the caller's transaction, so the claim holds only if the
