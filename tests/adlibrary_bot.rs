@@ -1,8 +1,8 @@
 //! The Ad Library bot end to end: the whole app against the Bot API emulator
 //! on a fresh database. Accounts and competitors by command (every wrong
 //! input explained and nothing stored), the account card's menus (e-mails,
-//! country, schedule, competitors, last reports, removal) edited in place,
-//! and "Capture now" enqueueing one capture job. The capture itself is
+//! country, media type, pause, schedule, competitors, last reports, removal)
+//! edited in place, and "Capture now" enqueueing one capture job. The capture itself is
 //! tested in `adlibrary_capture.rs` and `adlibrary_e2e.rs`.
 
 mod support;
@@ -423,5 +423,92 @@ async fn capture_now_from_the_card_enqueues_one_capture_job() {
         1,
         "the chat waits for the report"
     );
+    h.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_card_sets_the_media_type_and_pauses_the_account() {
+    let h = Harness::start_with(|config| {
+        config.adlibrary.chromedriver_path = "/nonexistent/chromedriver".into();
+        config.adlibrary.webdriver_url = String::new();
+    })
+    .await;
+    let admin = h.admin.clone();
+    let media = "SELECT media_type FROM adlib_accounts";
+    let active = "SELECT active::text FROM adlib_accounts";
+    h.say(&admin, "/account_add Acme");
+    let card = h.expect(ADMIN, "Account Acme added").await;
+    assert!(
+        card.body().contains("Media type: All media types"),
+        "{}",
+        card.body()
+    );
+    // The media_type of a pasted URL is not taken (as before): the account's stays.
+    h.say(&admin, "/competitor_add Acme https://www.facebook.com/ads/library/?media_type=video&view_all_page_id=123456789");
+    h.expect(ADMIN, "Competitor 123456789 added to Acme").await;
+    assert_eq!(sql_text(&h, media).await, "all");
+
+    // Media type from the card: the current one marked, the choice stored.
+    let screen = press_and_see(&h, &card, "Media: All media types", "kind of media").await;
+    assert!(
+        screen.button("✅ All media types").is_some(),
+        "{:?}",
+        screen.buttons
+    );
+    let card = press_and_see(&h, &screen, "Videos", "Media type of Acme: Videos").await;
+    assert_eq!(sql_text(&h, media).await, "video");
+    assert!(
+        card.body().contains("Media type: Videos"),
+        "{}",
+        card.body()
+    );
+    let screen = press_and_see(&h, &card, "Media: Videos", "kind of media").await;
+    assert!(screen.button("✅ Videos").is_some(), "{:?}", screen.buttons);
+    assert!(screen.button("✅ All").is_none(), "{:?}", screen.buttons);
+    let card = press_and_see(
+        &h,
+        &screen,
+        "Images and memes",
+        "Media type of Acme: Images and memes",
+    )
+    .await;
+    assert_eq!(sql_text(&h, media).await, "image_and_meme");
+
+    // Pause: the card says so, Resume replaces Pause, the list marks it.
+    let card = press_and_see(&h, &card, "Pause", "Acme is paused").await;
+    assert!(
+        card.body()
+            .contains("Paused: scheduled captures skip this account"),
+        "{}",
+        card.body()
+    );
+    assert!(
+        card.button("Resume").is_some() && card.button("Pause").is_none(),
+        "{:?}",
+        card.buttons
+    );
+    assert_eq!(sql_text(&h, active).await, "false");
+    h.say(&admin, "/accounts");
+    let list = h.expect(ADMIN, "Client accounts (1)").await;
+    assert!(list.button("⏸ Acme").is_some(), "{:?}", list.buttons);
+    // An explicit capture still runs, and the answer says the account is paused.
+    h.say(&admin, "/capture Acme");
+    let answer = h
+        .expect(ADMIN, "Capturing the ads of 1 competitors of Acme")
+        .await;
+    assert!(
+        answer.body().contains("Acme is paused for schedules"),
+        "{}",
+        answer.body()
+    );
+    assert_eq!(h.sql_count("SELECT count(*) FROM adlib_requests").await, 1);
+
+    // Resume.
+    let card = press_and_see(&h, &list, "Acme", "Competitors (1)").await;
+    assert!(card.body().contains("Paused:"), "{}", card.body());
+    let card = press_and_see(&h, &card, "Resume", "Acme is active again").await;
+    assert!(!card.body().contains("Paused:"), "{}", card.body());
+    assert!(card.button("Pause").is_some(), "{:?}", card.buttons);
+    assert_eq!(sql_text(&h, active).await, "true");
     h.finish().await;
 }

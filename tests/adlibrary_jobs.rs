@@ -2,8 +2,8 @@
 //! progress message per chat edited as pages are done, the report queued as
 //! documents for both chats and as one e-mail; a request within
 //! `reuse_minutes` reuses it; a big report is split into parts and e-mailed to
-//! a real SMTP sink in several messages; a schedule fires a capture once; a
-//! missing chromedriver tells the chat.
+//! a real SMTP sink in several messages; a schedule fires a capture once (and
+//! nothing for a paused account); a missing chromedriver tells the chat.
 
 mod support;
 
@@ -499,6 +499,67 @@ async fn a_schedule_fires_one_capture_for_its_chat() {
         progress.body()
     );
     assert_eq!(jobs.iter().filter(|(t, _)| t == "mail_send").count(), 1);
+    s.shutdown.trigger();
+    s.worker.join().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_schedule_skips_a_paused_account() {
+    use ppc_helper::jobs::schedules::{self, NewSchedule};
+    use ppc_helper::jobs::tick::fire_due;
+    use ppc_helper::jobs::AppJob;
+    use ppc_helper::telegram::store::chats::ChatKind;
+
+    let s = setup(Options::small("/usr/bin/chromedriver"), async |_, _, _| {}).await;
+    assert!(store::set_active(&s.pool, s.account.id, false)
+        .await
+        .unwrap());
+    ppc_helper::telegram::store::chats::upsert(&s.pool, 505, ChatKind::Private, None)
+        .await
+        .unwrap();
+    let schedule = schedules::create(
+        &s.pool,
+        NewSchedule {
+            chat_id: 505,
+            job_type: CaptureScheduled::IDENTIFIER.into(),
+            target: serde_json::json!({"account_id": s.account.id, "browser_slots": 1}),
+            rule: "daily 09:00".parse().unwrap(),
+            timezone: chrono_tz::UTC,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        fire_due(&s.pool, &s.queue, schedule.next_fire_at)
+            .await
+            .unwrap(),
+        1
+    );
+    async fn count(db: &TestDb, sql: &str) -> i64 {
+        db.client().await.query_one(sql, &[]).await.unwrap().get(0)
+    }
+    let jobs_of = |task: &str| {
+        format!(
+            "SELECT count(*) FROM graphile_worker._private_jobs j
+             JOIN graphile_worker._private_tasks t ON t.id = j.task_id
+             WHERE t.identifier = '{task}'"
+        )
+    };
+    // The fired job runs and succeeds (it leaves the queue) …
+    let fired = jobs_of(CaptureScheduled::IDENTIFIER);
+    eventually(
+        Duration::from_secs(30),
+        "the scheduled job done",
+        || async { count(&s.db, &fired).await == 0 },
+    )
+    .await;
+    // … without a capture job, a request, a capture or a message.
+    let capture_jobs = jobs_of(CaptureAccount::IDENTIFIER);
+    assert_eq!(count(&s.db, &capture_jobs).await, 0, "no capture job");
+    let requests = "SELECT count(*) FROM adlib_requests";
+    assert_eq!(count(&s.db, requests).await, 0, "no request");
+    assert_eq!(captures(&s.db).await, 0);
+    assert!(s.emulator.messages(505).is_empty(), "no message");
     s.shutdown.trigger();
     s.worker.join().await.unwrap();
 }

@@ -1,6 +1,7 @@
 //! The feature's buttons (tag `ad`). Every value fits in 64 bytes: the
 //! longest is a page id of 20 digits next to an account id (a test checks).
 
+use super::input::MEDIA_TYPES;
 use crate::telegram::callback::{encode_unchecked, Callback, CallbackReader, CallbackWriter};
 
 /// A button of the Ad Library menus. Pages are 0-based; `days` are weekday
@@ -31,6 +32,14 @@ pub enum AdCallback {
     Country(i64),
     /// Set the country filter: ISO-2 upper case or `ALL`.
     SetCountry { account: i64, code: String },
+    /// The media type screen.
+    Media(i64),
+    /// Set the Ad Library `media_type` (one of [`MEDIA_TYPES`]).
+    SetMedia { account: i64, media: String },
+    /// Pause the account: scheduled captures skip it.
+    Pause(i64),
+    /// Resume a paused account.
+    Resume(i64),
     /// The schedule screen.
     Schedule(i64),
     /// The weekday picker of a weekly schedule with `days` chosen so far.
@@ -84,6 +93,10 @@ impl Callback for AdCallback {
             ClearEmails(id) => w.variant("ex").i64(*id),
             Country(id) => w.variant("k").i64(*id),
             SetCountry { account, code } => w.variant("ks").i64(*account).str(code),
+            Media(id) => w.variant("m").i64(*id),
+            SetMedia { account, media } => w.variant("ms").i64(*account).str(media),
+            Pause(id) => w.variant("pp").i64(*id),
+            Resume(id) => w.variant("pr").i64(*id),
             Schedule(id) => w.variant("s").i64(*id),
             ScheduleDays { account, days } => w.variant("sd").i64(*account).u32(*days),
             ScheduleTime { account, days } => w.variant("st").i64(*account).u32(*days),
@@ -130,6 +143,13 @@ impl Callback for AdCallback {
                 account: r.i64()?,
                 code: super::input::parse_country(&r.str()?).ok()?,
             },
+            "m" => Media(r.i64()?),
+            "ms" => SetMedia {
+                account: r.i64()?,
+                media: r.str().filter(|m| MEDIA_TYPES.contains(&m.as_str()))?,
+            },
+            "pp" => Pause(r.i64()?),
+            "pr" => Resume(r.i64()?),
             "s" => Schedule(r.i64()?),
             "sd" => ScheduleDays {
                 account: r.i64()?,
@@ -190,6 +210,13 @@ mod tests {
                 account: id,
                 code: "ALL".into(),
             },
+            AdCallback::Media(id),
+            AdCallback::SetMedia {
+                account: id,
+                media: "image_and_meme".into(),
+            },
+            AdCallback::Pause(id),
+            AdCallback::Resume(id),
             AdCallback::Schedule(id),
             AdCallback::ScheduleDays {
                 account: id,
@@ -224,6 +251,8 @@ mod tests {
             "ad1:rm:1:123456789012345678901",
             "ad1:ks:1:XX",
             "ad1:ks:1:Germany",
+            "ad1:ms:1:gif",
+            "ad1:ms:1:",
             "ad1:sd:1:3k",
             "ad1:ss:1:1:140",
         ] {

@@ -118,7 +118,8 @@ impl AppJob for CaptureAccount {
 }
 
 /// A scheduled capture: `job_type` `adlibrary_capture_scheduled`, target
-/// `{"account_id": n, "browser_slots": n}`.
+/// `{"account_id": n, "browser_slots": n}`. A paused (or removed) account is
+/// skipped: no request, no browser run, no message (logged at info).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct CaptureScheduled(pub Fired);
@@ -135,6 +136,29 @@ impl AppJob for CaptureScheduled {
         };
         let slots = self.0.target["browser_slots"].as_u64().unwrap_or(1) as usize;
         let pool = ctx.pool()?;
+        let (schedule, chat) = (self.0.schedule_id, self.0.chat_id);
+        match store::account_by_id(pool, account_id).await? {
+            None => {
+                tracing::info!(
+                    account_id,
+                    schedule,
+                    chat,
+                    "scheduled Ad Library capture skipped: the account is gone"
+                );
+                return Ok(());
+            }
+            Some(account) if !account.active => {
+                // Paused: no browser run, no request, no message.
+                tracing::info!(
+                    account_id,
+                    schedule,
+                    chat,
+                    "scheduled Ad Library capture skipped: the account is paused"
+                );
+                return Ok(());
+            }
+            Some(_) => {}
+        }
         let lang = crate::telegram::caller::language_of_chat(pool, self.0.chat_id).await;
         store::add_request(pool, account_id, self.0.chat_id, lang.code()).await?;
         ctx.queue()?

@@ -10,6 +10,7 @@ use chrono_tz::Tz;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
 use super::callback::{AdCallback, ALL_DAYS};
+use super::input::MEDIA_TYPES;
 use super::jobs::CaptureScheduled;
 use super::store::{self, Account};
 use super::texts::texts;
@@ -24,7 +25,9 @@ use crate::telegram::lang::Lang;
 use crate::telegram::texts::{fill, html};
 
 pub use lists::{competitors_screen, remove_competitor_screen, reports_screen};
-pub use settings::{country_screen, days_screen, emails_screen, schedule_screen, time_screen};
+pub use settings::{
+    country_screen, days_screen, emails_screen, media_screen, schedule_screen, time_screen,
+};
 pub use texts::menu_texts;
 
 /// Accounts per page of the accounts list.
@@ -148,7 +151,14 @@ pub async fn accounts_screen(ctx: &Ctx, page: u32, notice: Option<&str>) -> anyh
         &accounts,
         page,
         PER_PAGE,
-        |a: &Account| (a.name.clone(), AdCallback::Account(a.id).data()),
+        |a: &Account| {
+            let label = if a.active {
+                a.name.clone()
+            } else {
+                format!("⏸ {}", a.name)
+            };
+            (label, AdCallback::Account(a.id).data())
+        },
         |p| AdCallback::Accounts(p).data(),
         &pager(lang),
     );
@@ -166,8 +176,20 @@ pub async fn accounts_screen(ctx: &Ctx, page: u32, notice: Option<&str>) -> anyh
     Ok((with_notice(notice, text), InlineKeyboardMarkup::new(rows)))
 }
 
+/// The name of an Ad Library `media_type` in `lang` (an unknown stored value
+/// as it is). Plain text: escape it with [`html`] for a message.
+pub fn media_label(lang: Lang, media_type: &str) -> String {
+    let names = menu_texts(lang).media_names;
+    MEDIA_TYPES
+        .iter()
+        .zip(names)
+        .find(|(code, _)| **code == media_type)
+        .map(|(_, name)| name.to_string())
+        .unwrap_or_else(|| media_type.to_string())
+}
+
 /// An account's card: settings, competitors, last capture, this chat's
-/// schedule, and the buttons to everything else.
+/// schedule, whether it is paused, and the buttons to everything else.
 pub async fn account_screen(
     ctx: &Ctx,
     chat: i64,
@@ -214,11 +236,13 @@ pub async fn account_screen(
     } else {
         schedule
     };
+    let media = media_label(lang, &account.media_type);
     let card = fill(
         t.account_card,
         &[
             ("name", &html(&account.name)),
             ("country", &account.country),
+            ("media", &html(&media)),
             ("emails", &emails),
             ("count", &competitors.len()),
             (
@@ -232,11 +256,20 @@ pub async fn account_screen(
             ("last", &last),
         ],
     );
-    let text = format!(
+    let mut text = format!(
         "{card}\n{}",
         fill(m.card_schedule, &[("schedule", &schedule)])
     );
+    if !account.active {
+        text.push('\n');
+        text.push_str(m.card_paused);
+    }
     let id = account.id;
+    let pause = if account.active {
+        button(m.btn_pause, AdCallback::Pause(id))
+    } else {
+        button(m.btn_resume, AdCallback::Resume(id))
+    };
     let rows = vec![
         vec![button(t.capture_now, AdCallback::Capture(id))],
         vec![
@@ -263,7 +296,14 @@ pub async fn account_screen(
             ),
         ],
         vec![
+            button(
+                fill(m.btn_media, &[("media", &media)]),
+                AdCallback::Media(id),
+            ),
             button(m.btn_schedule, AdCallback::Schedule(id)),
+        ],
+        vec![
+            pause,
             button(m.btn_remove_account, AdCallback::RemoveAccountAsk(id)),
         ],
         vec![button(t.back, AdCallback::Accounts(0))],
@@ -327,5 +367,11 @@ mod tests {
         let weekly: ScheduleRule = "weekly mon,thu 09:30".parse().unwrap();
         assert_eq!(describe_rule(Lang::En, &weekly), "Mon, Thu at 09:30");
         assert_eq!(describe_rule(Lang::Ru, &weekly), "Пн, Чт в 09:30");
+        assert_eq!(media_label(Lang::En, "video"), "Videos");
+        assert_eq!(
+            media_label(Lang::Ru, "image_and_meme"),
+            "Изображения и мемы"
+        );
+        assert_eq!(media_label(Lang::En, "gif"), "gif");
     }
 }

@@ -35,8 +35,11 @@ pub struct Account {
     pub emails: Vec<String>,
     /// ISO-2 upper case or `ALL`.
     pub country: String,
-    /// Ad Library `media_type`.
+    /// Ad Library `media_type` (one of [`crate::features::adlibrary::input::MEDIA_TYPES`]),
+    /// set on the account card; every competitor page is opened with it.
     pub media_type: String,
+    /// False when paused: scheduled captures skip the account (a capture
+    /// asked for explicitly still runs).
     pub active: bool,
 }
 

@@ -42,7 +42,8 @@ pub(super) fn rule_of(days: u32, minute: u32) -> Option<ScheduleRule> {
 
 impl AdlibBot {
     /// Registers the chat as a requester and enqueues the capture (answered
-    /// at once; the report follows).
+    /// at once; the report follows). A paused account is captured too (the
+    /// pause is for schedules); the answer says it is paused.
     pub(super) async fn capture(
         &self,
         ctx: &Ctx,
@@ -65,12 +66,16 @@ impl AdlibBot {
             self.browser_slots,
         )
         .await?;
-        say(
-            ctx,
-            chat,
-            &fill(t.capture_queued, &[("count", &count), ("account", &name)]),
-        )
-        .await
+        let mut answer = fill(t.capture_queued, &[("count", &count), ("account", &name)]);
+        if !account.active {
+            // Paused only keeps the schedules from capturing; an explicit request runs.
+            answer.push('\n');
+            answer.push_str(&fill(
+                menu_texts(ctx.caller.lang).capture_paused,
+                &[("account", &name)],
+            ));
+        }
+        say(ctx, chat, &answer).await
     }
 
     /// Replaces this chat's schedule of the account with `rule` (`None`:

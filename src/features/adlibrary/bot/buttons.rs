@@ -11,8 +11,8 @@ use super::{show, AdlibBot, NAME};
 use crate::features::adlibrary::callback::AdCallback;
 use crate::features::adlibrary::menus::{
     account_screen, accounts_screen, button, competitors_screen, country_screen, days_screen,
-    emails_screen, menu_texts, remove_account_screen, remove_competitor_screen, reports_screen,
-    schedule_screen, time_screen,
+    emails_screen, media_label, media_screen, menu_texts, remove_account_screen,
+    remove_competitor_screen, reports_screen, schedule_screen, time_screen,
 };
 use crate::features::adlibrary::store;
 use crate::features::adlibrary::texts::texts;
@@ -52,12 +52,13 @@ impl AdlibBot {
                 return show(ctx, chat, at, (m.ask_account_name.to_string(), keyboard)).await;
             }
             Account(id) | Capture(id) | AddCompetitor(id) | Emails(id) | ClearEmails(id)
-            | Country(id) | Schedule(id) | ScheduleOff(id) | RemoveAccountAsk(id)
-            | RemoveAccount(id) => *id,
+            | Country(id) | Media(id) | Pause(id) | Resume(id) | Schedule(id) | ScheduleOff(id)
+            | RemoveAccountAsk(id) | RemoveAccount(id) => *id,
             Competitors { account, .. }
             | RemoveAsk { account, .. }
             | Remove { account, .. }
             | SetCountry { account, .. }
+            | SetMedia { account, .. }
             | ScheduleDays { account, .. }
             | ScheduleTime { account, .. }
             | SetSchedule { account, .. }
@@ -118,6 +119,23 @@ impl AdlibBot {
                     Outcome::Done(text) | Outcome::Refused(text) => text,
                 };
                 let account = store::account_by_id(pool, id).await?.unwrap_or(account);
+                account_screen(ctx, chat.0, &account, Some(&notice)).await?
+            }
+            Media(_) => media_screen(ctx, &account),
+            SetMedia { media, .. } => {
+                store::set_media_type(pool, id, &media).await?;
+                let account = store::account_by_id(pool, id).await?.unwrap_or(account);
+                let label = html(&media_label(lang, &account.media_type));
+                let notice = fill(m.media_set, &[("account", &name), ("media", &label)]);
+                account_screen(ctx, chat.0, &account, Some(&notice)).await?
+            }
+            Pause(_) | Resume(_) => {
+                let active = matches!(callback, Resume(_));
+                store::set_active(pool, id, active).await?;
+                let account = store::account_by_id(pool, id).await?.unwrap_or(account);
+                let template = if active { m.resumed } else { m.paused };
+                let notice = fill(template, &[("account", &name)]);
+                tracing::info!(account = id, active, "Ad Library account paused or resumed");
                 account_screen(ctx, chat.0, &account, Some(&notice)).await?
             }
             Schedule(_) => schedule_screen(ctx, chat.0, &account).await?,

@@ -1,14 +1,15 @@
-//! The settings screens of an account: report e-mails, country, schedule
-//! (off / daily / weekly with its days, then the time). Typed input for each
+//! The settings screens of an account: report e-mails, country, media type,
+//! schedule (off / daily / weekly with its days, then the time). Typed input for each
 //! is a dialogue handled by the bot.
 
 use teloxide::types::InlineKeyboardMarkup;
 
 use super::{
     account_schedules, back_to_card, button, chat_timezone, describe_days, describe_schedule,
-    menu_texts, Screen,
+    media_label, menu_texts, Screen,
 };
 use crate::features::adlibrary::callback::AdCallback;
+use crate::features::adlibrary::input::MEDIA_TYPES;
 use crate::features::adlibrary::store::Account;
 use crate::features::adlibrary::texts::texts;
 use crate::telegram::core::Ctx;
@@ -76,6 +77,37 @@ pub fn country_screen(ctx: &Ctx, account: &Account) -> Screen {
     (text, InlineKeyboardMarkup::new(rows))
 }
 
+/// The Ad Library media type: one button per value, the current one marked.
+pub fn media_screen(ctx: &Ctx, account: &Account) -> Screen {
+    let lang = ctx.caller.lang;
+    let m = menu_texts(lang);
+    let text = fill(
+        m.media_screen,
+        &[
+            ("account", &html(&account.name)),
+            ("media", &html(&media_label(lang, &account.media_type))),
+        ],
+    );
+    let buttons = MEDIA_TYPES.iter().map(|&media| {
+        let name = media_label(lang, media);
+        let label = if media == account.media_type {
+            format!("✅ {name}")
+        } else {
+            name
+        };
+        button(
+            label,
+            AdCallback::SetMedia {
+                account: account.id,
+                media: media.to_string(),
+            },
+        )
+    });
+    let mut rows = rows_of(buttons, 2).inline_keyboard;
+    rows.push(back_to_card(lang, account.id));
+    (text, InlineKeyboardMarkup::new(rows))
+}
+
 /// This chat's schedule of the account: Daily, Weekly, Off.
 pub async fn schedule_screen(ctx: &Ctx, chat: i64, account: &Account) -> anyhow::Result<Screen> {
     let lang = ctx.caller.lang;
@@ -88,7 +120,7 @@ pub async fn schedule_screen(ctx: &Ctx, chat: i64, account: &Account) -> anyhow:
         .map(|s| describe_schedule(lang, s))
         .collect::<Vec<_>>()
         .join("; ");
-    let text = fill(
+    let mut text = fill(
         m.schedule_screen,
         &[
             ("account", &html(&account.name)),
@@ -103,6 +135,10 @@ pub async fn schedule_screen(ctx: &Ctx, chat: i64, account: &Account) -> anyhow:
             ("timezone", &timezone.name()),
         ],
     );
+    if !account.active {
+        text.push('\n');
+        text.push_str(m.card_paused);
+    }
     let id = account.id;
     let mut first = vec![
         button(

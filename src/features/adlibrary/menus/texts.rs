@@ -17,6 +17,17 @@ pub struct MenuTexts {
     pub btn_reports: &'static str,
     pub btn_emails: &'static str,
     pub btn_country: &'static str,
+    pub btn_media: &'static str,
+    pub btn_pause: &'static str,
+    pub btn_resume: &'static str,
+    pub card_paused: &'static str,
+    pub paused: &'static str,
+    pub resumed: &'static str,
+    pub capture_paused: &'static str,
+    pub media_screen: &'static str,
+    pub media_set: &'static str,
+    /// The names of [`crate::features::adlibrary::input::MEDIA_TYPES`], in order.
+    pub media_names: [&'static str; 6],
     pub btn_schedule: &'static str,
     pub btn_remove_account: &'static str,
     pub btn_back: &'static str,
@@ -89,6 +100,16 @@ const EN: MenuTexts = MenuTexts {
     btn_reports: "📄 Last reports",
     btn_emails: "✉️ Report e-mails",
     btn_country: "🌍 Country: {country}",
+    btn_media: "🎞 Media: {media}",
+    btn_pause: "⏸ Pause",
+    btn_resume: "▶ Resume",
+    card_paused: "⏸ Paused: scheduled captures skip this account; “Capture now” still works.",
+    paused: "<b>{account}</b> is paused: scheduled captures skip it until you resume it.",
+    resumed: "<b>{account}</b> is active again: scheduled captures run.",
+    capture_paused: "<b>{account}</b> is paused for schedules; this capture runs because you asked for it.",
+    media_screen: "Media type of <b>{account}</b>: {media}\nThe Ad Library shows only the ads with this kind of media. Choose one.",
+    media_set: "Media type of <b>{account}</b>: {media}",
+    media_names: ["All media types", "Images", "Videos", "Memes", "Images and memes", "No image or video"],
     btn_schedule: "🗓 Schedule",
     btn_remove_account: "🗑 Remove account",
     btn_back: "‹ Back",
@@ -152,6 +173,16 @@ const RU: MenuTexts = MenuTexts {
     btn_reports: "📄 Последние отчёты",
     btn_emails: "✉️ Адреса для отчётов",
     btn_country: "🌍 Страна: {country}",
+    btn_media: "🎞 Медиа: {media}",
+    btn_pause: "⏸ Пауза",
+    btn_resume: "▶ Возобновить",
+    card_paused: "⏸ На паузе: по расписанию этот клиент не снимается; «Снять сейчас» работает.",
+    paused: "Клиент <b>{account}</b> на паузе: по расписанию он не снимается, пока вы его не возобновите.",
+    resumed: "Клиент <b>{account}</b> снова активен: съёмка по расписанию идёт.",
+    capture_paused: "Клиент <b>{account}</b> на паузе для расписания; этот снимок делается, потому что вы его запросили.",
+    media_screen: "Тип медиа клиента <b>{account}</b>: {media}\nAd Library показывает только объявления с таким типом медиа. Выберите тип.",
+    media_set: "Тип медиа клиента <b>{account}</b>: {media}",
+    media_names: ["Все типы медиа", "Изображения", "Видео", "Мемы", "Изображения и мемы", "Без изображений и видео"],
     btn_schedule: "🗓 Расписание",
     btn_remove_account: "🗑 Удалить клиента",
     btn_back: "‹ Назад",
@@ -227,6 +258,15 @@ mod tests {
             btn_emails,
             btn_country,
             btn_schedule,
+            btn_media,
+            btn_pause,
+            btn_resume,
+            card_paused,
+            paused,
+            resumed,
+            capture_paused,
+            media_screen,
+            media_set,
             btn_remove_account,
             btn_back,
             account_gone,
@@ -287,7 +327,8 @@ mod tests {
                 );
             }
         }
-        for (en, ru) in EN.weekdays.iter().zip(RU.weekdays) {
+        let en = EN.weekdays.iter().chain(&EN.media_names);
+        for (en, ru) in en.zip(RU.weekdays.iter().chain(&RU.media_names)) {
             assert!(!en.is_empty() && !ru.is_empty());
         }
     }

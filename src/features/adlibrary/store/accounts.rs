@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use super::{account, client, Account, Competitor, ACCOUNT};
 use crate::db::Pool;
-use crate::features::adlibrary::input::PageRef;
+use crate::features::adlibrary::input::{PageRef, MEDIA_TYPES};
 
 /// Creates an account; `Ok(None)` when the name (in any case) is taken.
 pub async fn create_account(
@@ -133,6 +133,36 @@ pub async fn set_country(pool: &Pool, id: i64, country: &str) -> anyhow::Result<
         .execute(
             "UPDATE adlib_accounts SET country = $2 WHERE id = $1",
             &[&id, &country],
+        )
+        .await?;
+    Ok(n == 1)
+}
+
+/// Sets the Ad Library `media_type` (one of [`MEDIA_TYPES`]; anything else is
+/// an error and changes nothing); false when the account is gone.
+pub async fn set_media_type(pool: &Pool, id: i64, media_type: &str) -> anyhow::Result<bool> {
+    anyhow::ensure!(
+        MEDIA_TYPES.contains(&media_type),
+        "not an Ad Library media type: {media_type:?}"
+    );
+    let n = client(pool)
+        .await?
+        .execute(
+            "UPDATE adlib_accounts SET media_type = $2 WHERE id = $1",
+            &[&id, &media_type],
+        )
+        .await?;
+    Ok(n == 1)
+}
+
+/// Pauses (`active = false`: scheduled captures skip the account) or resumes
+/// it; false when the account is gone.
+pub async fn set_active(pool: &Pool, id: i64, active: bool) -> anyhow::Result<bool> {
+    let n = client(pool)
+        .await?
+        .execute(
+            "UPDATE adlib_accounts SET active = $2 WHERE id = $1",
+            &[&id, &active],
         )
         .await?;
     Ok(n == 1)
