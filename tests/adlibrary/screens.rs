@@ -1,5 +1,6 @@
 //! Helpers of the Ad Library bot tests: menus edited in place, database
 //! values.
+#![allow(dead_code)] // Each test crate that includes this uses a different subset.
 
 use ppc_helper::emulator::BotMessage;
 
