@@ -204,3 +204,62 @@ async fn the_tick_job_runs_the_scheduled_job_once() {
     running.shutdown().trigger();
     running.wait().await.expect("clean stop");
 }
+
+/// The real crontab, not a hand-enqueued tick: graphile_worker fires
+/// `scheduler_tick` at the next minute boundary with its own cron payload,
+/// and the due schedule's job runs. (A crontab line without a payload once
+/// made every tick fail on a `null` payload.)
+#[tokio::test]
+async fn the_crontab_fires_the_tick_at_the_minute() {
+    let db = TestDb::new().await;
+    let app = App::build(test_config(&db), Shutdown::new())
+        .await
+        .expect("app");
+    create_tables(&db.client().await).await;
+    let schedule = new_schedule(&app, "weekly mon-sun 00:00").await;
+    db.client()
+        .await
+        .execute(
+            "UPDATE schedules SET next_fire_at = now() - interval '1 second' WHERE id = $1",
+            &[&schedule.id],
+        )
+        .await
+        .expect("make due");
+    let seams = Seams {
+        extra_jobs: JobRegistry::new().job::<Scheduled>(),
+        ..Seams::default()
+    };
+    let running = app.start(Mode::Worker, seams).await.expect("start");
+    let key = format!("schedule-{}", schedule.id);
+    eventually(
+        Duration::from_secs(90),
+        "the cron tick fired the schedule",
+        || async {
+            db.client()
+                .await
+                .query("SELECT 1 FROM test_runs WHERE key = $1", &[&key])
+                .await
+                .expect("runs")
+                .len()
+                == 1
+        },
+    )
+    .await;
+    let failed = db
+        .client()
+        .await
+        .query(
+            "SELECT last_error FROM graphile_worker.jobs
+             WHERE task_identifier = 'scheduler_tick' AND last_error IS NOT NULL",
+            &[],
+        )
+        .await
+        .expect("ticks");
+    assert!(
+        failed.is_empty(),
+        "a tick failed: {:?}",
+        failed.first().map(|r| r.get::<_, String>(0))
+    );
+    running.shutdown().trigger();
+    running.wait().await.expect("clean stop");
+}

@@ -1,5 +1,10 @@
-//! The app's own schema migrations (`migrations/V{n}__{name}.sql`, embedded).
-//! graphile_worker installs and migrates its own schema separately.
+//! The app's own schema migrations (`migrations/V{n}__{name}.sql`, embedded;
+//! `build.rs` rebuilds when the folder changes). graphile_worker installs and
+//! migrates its own schema separately.
+//!
+//! A new migration takes a number above every existing one, whatever feature
+//! it belongs to: refinery refuses a database whose applied versions skip a
+//! lower file (V21 added after V41 was applied would stop the app).
 
 use anyhow::Context;
 

@@ -113,9 +113,12 @@ impl JobRegistry {
         self
     }
 
-    /// Adds a crontab line (`"* * * * * task_identifier"`).
+    /// Adds a crontab line (`"* * * * * task_identifier"`). A line without a
+    /// payload gets `{}`: graphile_worker adds `_cron` to an object payload but
+    /// passes `null` otherwise, which no job struct deserializes (the job
+    /// would fail on every run).
     pub fn cron(mut self, line: impl Into<String>) -> Self {
-        self.crontab.push(line.into());
+        self.crontab.push(with_object_payload(line.into()));
         self
     }
 
@@ -158,5 +161,35 @@ impl JobRegistry {
                 .map_err(|error| anyhow::anyhow!("invalid crontab {crontab:?}: {error}"))?;
         }
         Ok(options)
+    }
+}
+
+/// `line` with a `{}` payload when it has none (see [`JobRegistry::cron`]);
+/// unparsable lines are kept as they are and refused when the worker starts.
+fn with_object_payload(line: String) -> String {
+    match graphile_worker::parse_crontab(&line) {
+        Ok(parsed) if !parsed.is_empty() && parsed.iter().all(|c| c.payload.is_none()) => {
+            format!("{} {{}}", line.trim_end())
+        }
+        _ => line,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cron_lines_get_an_object_payload_that_jobs_deserialize() {
+        let line = with_object_payload(crate::jobs::tick::CRONTAB.to_string());
+        let parsed = graphile_worker::parse_crontab(&line).expect("valid");
+        assert_eq!(parsed[0].payload, Some(serde_json::json!({})));
+        // What graphile_worker then stores for a run of that line.
+        let payload =
+            serde_json::json!({"_cron": {"ts": "2026-11-22T10:00:00Z", "backfilled": false}});
+        serde_json::from_value::<crate::jobs::tick::ScheduleTick>(payload).expect("a tick");
+        let kept = "0 4 * * * nightly {\"deep\":true}";
+        assert_eq!(with_object_payload(kept.into()), kept);
+        assert_eq!(with_object_payload("nonsense".into()), "nonsense");
     }
 }
