@@ -2,8 +2,8 @@
 //! local fake eBay (axum, 200 listings per query, optional latency), three
 //! cycles (first-cycle summaries, a price drop, a quiet cycle), then insights
 //! for one alert with 14 days × 200 observations per day. Prints search calls
-//! per cycle, cycle time split into waiting on the fake and our own code, and
-//! the insights time. Run with `bench/ebay.sh` (`FAKE_LATENCY_MS`, default 50).
+//! per cycle, cycle time split into waiting on the fake and our own code, the
+//! half-hourly insights tick over every alert, and the insights time. Run with `bench/ebay.sh` (`FAKE_LATENCY_MS`, default 50).
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -18,7 +18,8 @@ use chrono::Utc;
 use ppc_helper::app::App;
 use ppc_helper::config::Config;
 use ppc_helper::db::embedded::{EmbeddedOptions, EmbeddedPostgres};
-use ppc_helper::features::ebay::jobs::{chart_png, insights_text, load_insights};
+use ppc_helper::features::ebay::insights_report::{chart_png, insights_text, load_insights};
+use ppc_helper::features::ebay::jobs::queue_half_hourly;
 use ppc_helper::features::ebay::poll::poll_cycle;
 use ppc_helper::features::ebay::{store, EbayState};
 use ppc_helper::features::FeatureDeps;
@@ -180,6 +181,22 @@ async fn main() -> anyhow::Result<()> {
         );
     }
     println!("tokens minted: {}", fake.mints.load(Ordering::Relaxed));
+
+    // Half-hourly insights: every alert opted in; one tick claims the slot
+    // and queues one job per alert, a second tick in the same slot none.
+    pool.get()
+        .await?
+        .execute("UPDATE ebay_alerts SET insights_half_hourly = TRUE", &[])
+        .await?;
+    let tick_at = t0 + chrono::Duration::minutes(40);
+    for label in ["first", "same slot"] {
+        let started = Instant::now();
+        let queued = queue_half_hourly(&pool, app.queue(), tick_at).await?;
+        println!(
+            "half-hourly tick ({label}): {queued} insights jobs queued in {:.0} ms",
+            started.elapsed().as_secs_f64() * 1e3
+        );
+    }
 
     // Insights: 14 days × 200 observations per day for one query.
     let alert = store::create(&pool, 99, "insights bench", "EBAY_US").await?;

@@ -1,7 +1,8 @@
 //! The eBay feature end to end: the bot through the Bot API emulator, the
 //! fake eBay, the real queue and a real SMTP sink. Add an alert (bad input
 //! changes nothing), first-cycle summary, a price drop → one grouped message,
-//! no repeat within the cooldown, e-mail copies, insights with a chart, delete.
+//! no repeat within the cooldown, e-mail copies, insights with a chart,
+//! insights on schedule (every 30 minutes, daily, weekly), delete.
 
 #[path = "ebay/fake.rs"]
 mod fake;
@@ -13,8 +14,10 @@ use std::time::Duration;
 
 use chrono::Utc;
 use fake::{item, FakeEbay};
+use ppc_helper::features::ebay::callback::EbCallback;
 use ppc_helper::features::ebay::client::EbayClient;
-use ppc_helper::features::ebay::jobs::EbayInsightsScheduled;
+use ppc_helper::features::ebay::insights_schedule::InsightsPlan;
+use ppc_helper::features::ebay::jobs::{queue_half_hourly, EbayInsightsScheduled};
 use ppc_helper::features::ebay::poll::poll_cycle;
 use ppc_helper::features::ebay::EbayState;
 use ppc_helper::jobs::schedules::Fired;
@@ -228,20 +231,95 @@ async fn an_alert_from_creation_to_notifications_insights_and_deletion() {
     let photo = chart.photo.as_ref().expect("a photo");
     assert!(photo.bytes.starts_with(b"\x89PNG"), "a PNG chart");
 
-    // Daily insights: a schedule of the scheduler; its job sends the insights.
+    // Insights on schedule: the card shows the plan; one row of buttons
+    // chooses off / every 30 minutes / daily / weekly (09:00 in the chat's
+    // timezone).
     h.say(&admin, "/alerts");
     let list = h.expect(ADMIN, "Your eBay alerts (1)").await;
     h.press(&admin, &list, "#1 canon lens");
-    let card = h.expect(ADMIN, "Status: active").await;
-    h.press(&admin, &card, "Daily insights: off");
+    let card = h
+        .expect(ADMIN, "Insights on schedule: off (📊 Insights on demand)")
+        .await;
+    let schedules_sql = "SELECT count(*) FROM schedules WHERE job_type = 'ebay_insights_scheduled'";
+
+    // A forged button for someone else's alert changes nothing.
     h.emulator
-        .wait_for(
-            ADMIN,
-            |m| m.button("Daily insights: on").is_some(),
-            support::telegram::WAIT,
+        .press_raw(
+            &admin,
+            card.chat_id,
+            card.message_id,
+            &EbCallback::SetInsights(foreign, InsightsPlan::Daily).data(),
         )
+        .expect("press a forged button");
+    h.expect(ADMIN, &format!("You have no alert #{foreign}"))
+        .await;
+    assert_eq!(h.sql_count(schedules_sql).await, 0);
+
+    h.say(&admin, "/alerts");
+    let list = h.expect(ADMIN, "Your eBay alerts (1)").await;
+    h.press(&admin, &list, "#1 canon lens");
+    let card = h.expect(ADMIN, "Insights on schedule: off").await;
+    h.press(&admin, &card, "Daily");
+    let card = h
+        .expect(ADMIN, "Insights on schedule: daily at 09:00 (UTC)")
+        .await;
+    assert!(card.button("• Daily").is_some(), "{:?}", card.buttons);
+
+    // The chat's timezone is used for the next choice.
+    h.say(&admin, "/timezone Europe/Berlin");
+    h.expect(ADMIN, "Timezone set to Europe/Berlin").await;
+    h.press(&admin, &card, "Weekly");
+    let card = h
+        .expect(
+            ADMIN,
+            "Insights on schedule: Mondays at 09:00 (Europe/Berlin)",
+        )
+        .await;
+    assert!(card.button("• Weekly").is_some(), "{:?}", card.buttons);
+    assert_eq!(h.sql_count(schedules_sql).await, 1, "weekly replaced daily");
+    assert_eq!(
+        h.sql_count(
+            "SELECT count(*) FROM schedules WHERE job_type = 'ebay_insights_scheduled' AND rule = 'weekly mon 09:00' AND timezone = 'Europe/Berlin' AND target = '{\"alert_id\": 1}'"
+        )
+        .await,
+        1
+    );
+
+    // Every 30 minutes: no scheduler row; the half-hourly tick sends it.
+    h.press(&admin, &card, "30 min");
+    let card = h
+        .expect(ADMIN, "Insights on schedule: every 30 minutes")
+        .await;
+    assert_eq!(h.sql_count(schedules_sql).await, 0);
+    let charts = |h: &Harness| {
+        h.emulator
+            .messages(ADMIN)
+            .iter()
+            .filter(|m| m.photo.is_some())
+            .count()
+    };
+    let before = charts(&h);
+    queue_half_hourly(&pool, &queue, Utc::now())
         .await
-        .expect("daily insights switched on");
+        .expect("half-hourly tick");
+    eventually(Duration::from_secs(20), "a half-hourly chart", || async {
+        charts(&h) == before + 1
+    })
+    .await;
+
+    // Daily: a scheduler row; its job sends the insights.
+    h.press(&admin, &card, "Daily");
+    let card = h
+        .expect(
+            ADMIN,
+            "Insights on schedule: daily at 09:00 (Europe/Berlin)",
+        )
+        .await;
+    assert_eq!(
+        h.sql_count("SELECT count(*) FROM ebay_alerts WHERE insights_half_hourly")
+            .await,
+        0
+    );
     let schedule: i64 = h
         .db
         .client()
@@ -253,12 +331,7 @@ async fn an_alert_from_creation_to_notifications_insights_and_deletion() {
         .await
         .expect("one schedule")
         .get(0);
-    let charts = h
-        .emulator
-        .messages(ADMIN)
-        .iter()
-        .filter(|m| m.photo.is_some())
-        .count();
+    let before = charts(&h);
     queue
         .enqueue(EbayInsightsScheduled(Fired {
             schedule_id: schedule,
@@ -268,13 +341,8 @@ async fn an_alert_from_creation_to_notifications_insights_and_deletion() {
         }))
         .await
         .expect("enqueue scheduled insights");
-    eventually(Duration::from_secs(20), "a second chart", || async {
-        h.emulator
-            .messages(ADMIN)
-            .iter()
-            .filter(|m| m.photo.is_some())
-            .count()
-            == charts + 1
+    eventually(Duration::from_secs(20), "a scheduled chart", || async {
+        charts(&h) == before + 1
     })
     .await;
 
@@ -288,5 +356,37 @@ async fn an_alert_from_creation_to_notifications_insights_and_deletion() {
             .await,
         0
     );
+    assert_eq!(h.sql_count(schedules_sql).await, 0);
+
+    // A schedule left behind for a deleted alert sends nothing and removes itself.
+    let orphan: i64 = h
+        .db
+        .client()
+        .await
+        .query_one(
+            "INSERT INTO schedules (chat_id, job_type, target, rule, timezone, next_fire_at, enabled) \
+             VALUES (1000, 'ebay_insights_scheduled', '{\"alert_id\": 1}', 'daily 09:00', 'UTC', now() + interval '1 day', TRUE) RETURNING id",
+            &[],
+        )
+        .await
+        .expect("an orphan schedule")
+        .get(0);
+    let messages = h.count(ADMIN);
+    queue
+        .enqueue(EbayInsightsScheduled(Fired {
+            schedule_id: orphan,
+            chat_id: ADMIN,
+            fire_time: Utc::now(),
+            target: serde_json::json!({ "alert_id": 1 }),
+        }))
+        .await
+        .expect("enqueue the orphan's insights");
+    eventually(
+        Duration::from_secs(20),
+        "the orphan schedule removed",
+        || async { h.sql_count(schedules_sql).await == 0 },
+    )
+    .await;
+    assert_eq!(h.count(ADMIN), messages, "nothing sent for a deleted alert");
     h.finish().await;
 }

@@ -1,98 +1,24 @@
 //! The polling cycle against the fake eBay, driven directly (no cron): one
 //! search per distinct query, one token across cycles, first-cycle summaries,
-//! 429 rescheduling, rejected credentials and a short budget told once.
+//! 429 rescheduling, rejected credentials and a short budget told once, drops
+//! measured per alert, and two cycles at once searching and notifying once.
 
+#[path = "ebay/env.rs"]
+mod env;
 #[path = "ebay/fake.rs"]
 mod fake;
 mod support;
 
-use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
+use env::{env, minutes, worker_state, ADMIN};
 use fake::{item, FakeEbay, SEARCH_PATH, TOKEN_PATH};
-use ppc_helper::app::App;
-use ppc_helper::features::ebay::poll::{poll_cycle, CycleReport};
-use ppc_helper::features::ebay::{store, EbayState};
-use ppc_helper::features::FeatureDeps;
-use ppc_helper::shutdown::Shutdown;
-use serde_json::{json, Value};
-use support::{test_config, TestDb};
+use ppc_helper::features::ebay::poll::poll_cycle;
+use ppc_helper::features::ebay::store;
+use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-
-const ADMIN: i64 = 1000;
-
-struct Env {
-    _db: TestDb,
-    app: App,
-    state: EbayState,
-}
-
-async fn env(base: &str, budget: u32) -> Env {
-    let db = TestDb::new().await;
-    let mut config = test_config(&db);
-    config.ebay.api_base_url = base.to_string();
-    config.ebay.client_id = "app-id".into();
-    config.ebay.client_secret = Some("secret".to_string().into());
-    config.ebay.daily_call_budget = budget;
-    config.telegram.admins = vec![ADMIN];
-    let app = App::build(config, Shutdown::new())
-        .await
-        .expect("app builds");
-    let deps = FeatureDeps {
-        config: Arc::new(app.config().clone()),
-        pool: app.pool().clone(),
-        queue: app.queue().clone(),
-        mailer: None,
-    };
-    let state = EbayState::new(&deps);
-    Env {
-        _db: db,
-        app,
-        state,
-    }
-}
-
-impl Env {
-    async fn cycle(&self, now: DateTime<Utc>) -> CycleReport {
-        poll_cycle(&self.state, self.app.pool(), self.app.queue(), now)
-            .await
-            .expect("cycle")
-    }
-
-    /// Payloads of queued jobs of `task`.
-    async fn jobs(&self, task: &str) -> Vec<Value> {
-        let db = self.app.pool().get().await.expect("db");
-        db.query(
-            "SELECT j.payload FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE t.identifier = $1 ORDER BY j.id",
-            &[&task],
-        )
-        .await
-        .expect("jobs")
-        .iter()
-        .map(|r| r.get(0))
-        .collect()
-    }
-
-    async fn sent_to(&self, chat: i64) -> Vec<String> {
-        self.jobs("telegram_send")
-            .await
-            .into_iter()
-            .filter(|p| p["chat_id"] == json!(chat))
-            .map(|p| {
-                p["message"]["text"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_string()
-            })
-            .collect()
-    }
-}
-
-fn minutes(n: i64) -> chrono::Duration {
-    chrono::Duration::minutes(n)
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn twenty_alerts_over_five_queries_make_five_calls_per_cycle_with_one_token() {
@@ -252,4 +178,124 @@ async fn a_short_budget_stretches_intervals_and_is_told_once() {
     let told = e.sent_to(ADMIN).await;
     assert_eq!(told.len(), 1, "{told:?}");
     assert!(told[0].contains("daily call budget (20)"), "{}", told[0]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_drop_is_measured_against_what_each_alert_saw_when_two_share_a_query() {
+    let fake = FakeEbay::start().await;
+    let e = env(&fake.uri(), 5000).await;
+    let pool = e.app.pool();
+    let (slow_chat, fast_chat) = (2001, 2002);
+    for (chat, interval) in [(slow_chat, 10), (fast_chat, 2)] {
+        let mut alert = store::create(pool, chat, "lens", "EBAY_US")
+            .await
+            .expect("alert");
+        alert.interval_minutes = interval;
+        alert.rules.any_new = false;
+        alert.rules.drop_percent = Some(10.into());
+        store::save(pool, &alert).await.expect("save");
+    }
+    fake.set(
+        "lens",
+        vec![item(1, "Lens A", "100.00"), item(2, "Lens B", "50.00")],
+    );
+    let t0 = Utc::now();
+    assert_eq!(e.cycle(t0).await.alerts, 2, "both summarised");
+
+    // Only the fast alert is due: it sees the drop to 85.
+    fake.set(
+        "lens",
+        vec![item(1, "Lens A", "85.00"), item(2, "Lens B", "50.00")],
+    );
+    let report = e.cycle(t0 + minutes(3)).await;
+    assert_eq!((report.alerts, report.messages), (1, 1));
+    let fast = e.sent_to(fast_chat).await;
+    assert!(
+        fast[1].contains("100.00 → <b>85.00 USD</b> (−15%)"),
+        "{fast:?}"
+    );
+
+    // Both due: the slow alert last saw 100, so the drop is news to it; the
+    // fast one already saw 85 and hears nothing.
+    let report = e.cycle(t0 + minutes(11)).await;
+    assert_eq!((report.searches, report.alerts, report.messages), (1, 2, 1));
+    let slow = e.sent_to(slow_chat).await;
+    assert_eq!(slow.len(), 2, "{slow:?}");
+    assert!(
+        slow[1].contains("100.00 → <b>85.00 USD</b> (−15%)"),
+        "{slow:?}"
+    );
+    assert!(!slow[1].contains("Lens B"), "{slow:?}");
+    assert_eq!(
+        e.sent_to(fast_chat).await.len(),
+        2,
+        "nothing new for the fast alert"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_cycles_at_once_search_and_notify_the_due_alerts_once() {
+    // Slow searches, so the two cycles really overlap.
+    let fake = FakeEbay::start_slow(Duration::from_millis(400)).await;
+    let e = env(&fake.uri(), 5000).await;
+    let phrases = [
+        "canon 50mm",
+        "nikon 35mm",
+        "sony a7",
+        "fuji x100",
+        "leica m6",
+    ];
+    for (i, phrase) in phrases.iter().enumerate() {
+        fake.set(phrase, vec![item(i as u32, phrase, "100.00")]);
+    }
+    for n in 0..20 {
+        let mut alert = store::create(e.app.pool(), 2000 + n, phrases[n as usize % 5], "EBAY_US")
+            .await
+            .expect("alert");
+        alert.rules.drop_percent = Some(10.into());
+        store::save(e.app.pool(), &alert).await.expect("save");
+    }
+    // Two workers: each its own state (client, token cache), one database.
+    let run_two = |now: DateTime<Utc>, later: DateTime<Utc>| {
+        let workers = [(worker_state(&e.app), now), (worker_state(&e.app), later)];
+        workers.map(|(state, at)| {
+            let (pool, queue) = (e.app.pool().clone(), e.app.queue().clone());
+            tokio::spawn(async move {
+                let report = poll_cycle(&state, &pool, &queue, at).await.expect("cycle");
+                (report, Instant::now())
+            })
+        })
+    };
+    let t0 = Utc::now();
+    let [a, b] = run_two(t0, t0 + chrono::Duration::seconds(1));
+    let ((a, a_done), (b, b_done)) = (a.await.expect("worker a"), b.await.expect("worker b"));
+    assert_eq!(a.searches + b.searches, 5, "{a:?} {b:?}");
+    assert_eq!(a.messages + b.messages, 20, "one summary per alert");
+    let (busy_done, idle_done) = if a.searches > 0 {
+        (a_done, b_done)
+    } else {
+        (b_done, a_done)
+    };
+    assert!(
+        idle_done < busy_done,
+        "the second cycle gave way while the first was still searching"
+    );
+    assert_eq!(fake.count(SEARCH_PATH).await, 5);
+    assert_eq!(fake.count(TOKEN_PATH).await, 1);
+
+    // A drop on one query: its four alerts are told once each.
+    fake.set("canon 50mm", vec![item(0, "canon 50mm", "80.00")]);
+    let t1 = t0 + minutes(11);
+    let [a, b] = run_two(t1, t1);
+    let ((a, _), (b, _)) = (a.await.expect("worker a"), b.await.expect("worker b"));
+    assert_eq!(a.searches + b.searches, 5, "{a:?} {b:?}");
+    assert_eq!(a.messages + b.messages, 4, "{a:?} {b:?}");
+    assert_eq!(fake.count(SEARCH_PATH).await, 10);
+    for n in 0..20 {
+        let told = e.sent_to(2000 + n).await;
+        let expected = if n % 5 == 0 { 2 } else { 1 };
+        assert_eq!(told.len(), expected, "chat {}: {told:?}", 2000 + n);
+    }
+    let summaries = e.jobs("telegram_send").await.len();
+    assert_eq!(summaries, 24, "nothing doubled");
 }

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use serde_json::{json, Value};
 use wiremock::matchers::{method, path};
@@ -49,6 +50,15 @@ impl FakeEbay {
 
     /// Tokens live `expires_in` seconds.
     pub async fn start_with(expires_in: i64) -> FakeEbay {
+        Self::start_full(expires_in, Duration::ZERO).await
+    }
+
+    /// Every search answers after `delay` (so concurrent cycles overlap).
+    pub async fn start_slow(delay: Duration) -> FakeEbay {
+        Self::start_full(7200, delay).await
+    }
+
+    async fn start_full(expires_in: i64, delay: Duration) -> FakeEbay {
         let server = MockServer::start().await;
         let mints = Arc::new(AtomicUsize::new(0));
         let counter = mints.clone();
@@ -86,13 +96,15 @@ impl FakeEbay {
                     .map(|(_, v)| v.to_string())
                     .unwrap_or_default();
                 let items = shared.lock().unwrap().get(&q).cloned().unwrap_or_default();
-                ResponseTemplate::new(200).set_body_json(json!({
-                    "href": request.url.to_string(),
-                    "total": items.len(),
-                    "limit": 200,
-                    "offset": 0,
-                    "itemSummaries": items
-                }))
+                ResponseTemplate::new(200)
+                    .set_body_json(json!({
+                        "href": request.url.to_string(),
+                        "total": items.len(),
+                        "limit": 200,
+                        "offset": 0,
+                        "itemSummaries": items
+                    }))
+                    .set_delay(delay)
             })
             .mount(&server)
             .await;

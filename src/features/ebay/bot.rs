@@ -10,13 +10,11 @@ use super::callback::{EbCallback, Field};
 use super::cards;
 use super::filters::{self, FilterError, MAX_PHRASE_CHARS};
 use super::input::apply_field;
-use super::jobs::{EbayInsights, EbayInsightsScheduled};
+use super::insights_schedule::{self, InsightsPlan, PlanState};
+use super::jobs::EbayInsights;
 use super::store::{self, Alert, INTERVALS};
 use super::texts::texts;
 use crate::db::Pool;
-use crate::jobs::schedule_rule::{parse_timezone, ScheduleRule};
-use crate::jobs::schedules::{self, NewSchedule};
-use crate::jobs::AppJob;
 use crate::telegram::callback::decode;
 use crate::telegram::core::{Ctx, DialogueState, Feature};
 use crate::telegram::handlers::reply::{edit, send};
@@ -46,32 +44,14 @@ async fn show(
     Ok(())
 }
 
-/// Local time of the daily insights.
-const DAILY_AT: chrono::NaiveTime = match chrono::NaiveTime::from_hms_opt(9, 0, 0) {
-    Some(t) => t,
-    None => chrono::NaiveTime::MIN,
-};
-
-/// The id of the alert's daily insights schedule, if any.
-async fn daily_schedule(pool: &Pool, alert: &Alert) -> anyhow::Result<Option<i64>> {
-    Ok(schedules::list_for_chat(pool, alert.chat_id)
-        .await?
-        .into_iter()
-        .find(|s| {
-            s.job_type == EbayInsightsScheduled::IDENTIFIER
-                && s.target["alert_id"].as_i64() == Some(alert.id)
-        })
-        .map(|s| s.id))
-}
-
-/// The card, with the state of its daily insights.
+/// The card, with its insights plan.
 async fn card_screen(
     pool: &Pool,
     lang: Lang,
     alert: &Alert,
 ) -> anyhow::Result<(String, InlineKeyboardMarkup)> {
-    let daily = daily_schedule(pool, alert).await?.is_some();
-    Ok(cards::card(lang, alert, daily))
+    let plan = insights_schedule::current(pool, alert).await?;
+    Ok(cards::card(lang, alert, &plan))
 }
 
 async fn say(ctx: &Ctx, chat: ChatId, text: &str) -> anyhow::Result<()> {
@@ -85,6 +65,7 @@ async fn queue_insights(ctx: &Ctx, chat: ChatId, alert: &Alert) -> anyhow::Resul
         .enqueue(EbayInsights {
             alert_id: alert.id,
             chat_id: chat.0,
+            slot: None,
         })
         .await?;
     let text = fill(texts(ctx.caller.lang).insights_queued, &[("id", &alert.id)]);
@@ -144,7 +125,8 @@ impl Feature for EbayBot {
                 Err(_) => say(ctx, chat, t.add_usage).await?,
                 Ok(phrase) => {
                     let alert = store::create(pool, chat.0, &phrase, &self.marketplace).await?;
-                    show(ctx, chat, None, cards::card(lang, &alert, false)).await?;
+                    let plan = PlanState::simple(InsightsPlan::Off);
+                    show(ctx, chat, None, cards::card(lang, &alert, &plan)).await?;
                 }
             },
             "insights" => {
@@ -193,7 +175,7 @@ impl Feature for EbayBot {
             | EbCallback::Delete(id)
             | EbCallback::DeleteYes(id)
             | EbCallback::Insights(id)
-            | EbCallback::Daily(id) => id,
+            | EbCallback::SetInsights(id, _) => id,
         };
         let Some(mut alert) = store::get(pool, chat.0, id).await? else {
             let alerts = store::list(pool, chat.0).await?;
@@ -222,43 +204,20 @@ impl Feature for EbayBot {
                 queue_insights(ctx, chat, &alert).await?;
                 return Ok(true);
             }
-            EbCallback::Daily(_) => {
-                match daily_schedule(pool, &alert).await? {
-                    Some(schedule) => {
-                        schedules::delete(pool, schedule).await?;
-                    }
-                    None => {
-                        // Schedules reference `chats`; a chat that never sent /start has no row yet.
-                        chats::upsert(
-                            pool,
-                            chat.0,
-                            ChatKind::of(&message.chat),
-                            message.chat.title(),
-                        )
-                        .await?;
-                        let tz = chats::timezone(pool, chat.0)
-                            .await?
-                            .unwrap_or_else(|| "UTC".into());
-                        let timezone = parse_timezone(&tz).unwrap_or(chrono_tz::UTC);
-                        schedules::create(
-                            pool,
-                            NewSchedule {
-                                chat_id: chat.0,
-                                job_type: EbayInsightsScheduled::IDENTIFIER.into(),
-                                target: serde_json::json!({ "alert_id": id }),
-                                rule: ScheduleRule::Daily { at: DAILY_AT },
-                                timezone,
-                            },
-                        )
-                        .await?;
-                    }
+            EbCallback::SetInsights(_, plan) => {
+                if matches!(plan, InsightsPlan::Daily | InsightsPlan::Weekly)
+                    && chats::get(pool, chat.0).await?.is_none()
+                {
+                    // Schedules reference `chats`; a chat that never sent /start has no row yet.
+                    let kind = ChatKind::of(&message.chat);
+                    chats::upsert(pool, chat.0, kind, message.chat.title()).await?;
                 }
+                insights_schedule::set(pool, &alert, plan).await?;
+                alert.insights_half_hourly = plan == InsightsPlan::HalfHourly;
                 card_screen(pool, lang, &alert).await?
             }
             EbCallback::DeleteYes(_) => {
-                if let Some(schedule) = daily_schedule(pool, &alert).await? {
-                    schedules::delete(pool, schedule).await?;
-                }
+                insights_schedule::remove_schedules(pool, &alert).await?;
                 store::delete(pool, chat.0, id).await?;
                 let alerts = store::list(pool, chat.0).await?;
                 let (list, keyboard) = cards::list(lang, &alerts, 0);

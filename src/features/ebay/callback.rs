@@ -1,6 +1,7 @@
 //! The eBay feature's buttons (tag `eb`). Alert ids are `i64`; every value
 //! fits in 64 bytes (a test checks the extremes).
 
+use super::insights_schedule::InsightsPlan;
 use crate::telegram::callback::{encode_unchecked, Callback, CallbackReader, CallbackWriter};
 
 /// A value typed into a short dialogue.
@@ -76,8 +77,8 @@ pub enum EbCallback {
     DeleteYes(i64),
     /// Queue the insights.
     Insights(i64),
-    /// Switch the daily insights schedule.
-    Daily(i64),
+    /// Choose how insights are sent on schedule (off, 30 min, daily, weekly).
+    SetInsights(i64, InsightsPlan),
 }
 
 impl EbCallback {
@@ -105,7 +106,7 @@ impl Callback for EbCallback {
             EbCallback::Delete(id) => w.variant("d").i64(id),
             EbCallback::DeleteYes(id) => w.variant("dy").i64(id),
             EbCallback::Insights(id) => w.variant("in").i64(id),
-            EbCallback::Daily(id) => w.variant("dl").i64(id),
+            EbCallback::SetInsights(id, plan) => w.variant("ip").i64(id).str(plan.code()),
         };
     }
 
@@ -123,7 +124,7 @@ impl Callback for EbCallback {
             "d" => EbCallback::Delete(r.i64()?),
             "dy" => EbCallback::DeleteYes(r.i64()?),
             "in" => EbCallback::Insights(r.i64()?),
-            "dl" => EbCallback::Daily(r.i64()?),
+            "ip" => EbCallback::SetInsights(r.i64()?, InsightsPlan::from_code(&r.str()?)?),
             _ => return None,
         })
     }
@@ -148,9 +149,13 @@ mod tests {
             EbCallback::Delete(id),
             EbCallback::DeleteYes(id),
             EbCallback::Insights(id),
-            EbCallback::Daily(id),
         ];
         values.extend(Field::ALL.into_iter().map(|f| EbCallback::Edit(id, f)));
+        values.extend(
+            InsightsPlan::ALL
+                .into_iter()
+                .map(|p| EbCallback::SetInsights(id, p)),
+        );
         values
     }
 
@@ -168,6 +173,9 @@ mod tests {
         assert_eq!(decode::<EbCallback>("eb1:e:1:zz"), None);
         assert_eq!(decode::<EbCallback>("eb1:c:1:2"), None);
         assert_eq!(decode::<EbCallback>("eb2:c:1"), None);
+        assert_eq!(decode::<EbCallback>("eb1:ip:1:hourly"), None);
+        // The old daily switch is gone: its buttons expire.
+        assert_eq!(decode::<EbCallback>("eb1:dl:1"), None);
     }
 
     proptest! {

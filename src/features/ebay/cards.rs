@@ -5,6 +5,7 @@ use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
 use super::callback::{EbCallback, Field};
 use super::filters::describe;
+use super::insights_schedule::{InsightsPlan, PlanState};
 use super::store::{Alert, INTERVALS};
 use super::texts::texts;
 use crate::render::format::money;
@@ -78,8 +79,25 @@ pub fn rules_line(lang: Lang, alert: &Alert) -> String {
     }
 }
 
-/// An alert's card with its buttons; `daily` says whether daily insights are on.
-pub fn card(lang: Lang, alert: &Alert, daily: bool) -> (String, InlineKeyboardMarkup) {
+/// The insights plan as shown on the card.
+pub fn plan_text(lang: Lang, plan: &PlanState) -> String {
+    let t = texts(lang);
+    let at = plan
+        .at
+        .map_or("—".to_string(), |at| at.format("%H:%M").to_string());
+    let timezone = plan.timezone.as_deref().unwrap_or("UTC");
+    let with = |template: &str| fill(template, &[("time", &at), ("timezone", &timezone)]);
+    match plan.plan {
+        InsightsPlan::Off => t.plan_off.to_string(),
+        InsightsPlan::HalfHourly => t.plan_half_hourly.to_string(),
+        InsightsPlan::Daily => with(t.plan_daily),
+        InsightsPlan::Weekly => with(t.plan_weekly),
+    }
+}
+
+/// An alert's card with its buttons; `plan` is how its insights are sent on
+/// schedule (one row of buttons chooses another, the current one marked •).
+pub fn card(lang: Lang, alert: &Alert, plan: &PlanState) -> (String, InlineKeyboardMarkup) {
     let t = texts(lang);
     let id = alert.id;
     let text = fill(
@@ -100,6 +118,7 @@ pub fn card(lang: Lang, alert: &Alert, daily: bool) -> (String, InlineKeyboardMa
             ("interval", &alert.interval_minutes),
             ("rules", &rules_line(lang, alert)),
             ("email", &html(alert.email.as_deref().unwrap_or(t.none))),
+            ("insights", &html(&plan_text(lang, plan))),
         ],
     );
     let edit = |text: &str, field| btn(text, EbCallback::Edit(id, field));
@@ -126,14 +145,23 @@ pub fn card(lang: Lang, alert: &Alert, daily: bool) -> (String, InlineKeyboardMa
             edit(t.btn_email, Field::Email),
         ],
         vec![btn(t.btn_insights, EbCallback::Insights(id)), pause],
-        vec![btn(
-            if daily {
-                t.btn_daily_on
-            } else {
-                t.btn_daily_off
-            },
-            EbCallback::Daily(id),
-        )],
+        InsightsPlan::ALL
+            .into_iter()
+            .map(|choice| {
+                let label = match choice {
+                    InsightsPlan::Off => t.btn_plan_off,
+                    InsightsPlan::HalfHourly => t.btn_plan_half_hourly,
+                    InsightsPlan::Daily => t.btn_plan_daily,
+                    InsightsPlan::Weekly => t.btn_plan_weekly,
+                };
+                let label = if choice == plan.plan {
+                    format!("• {label}")
+                } else {
+                    label.to_string()
+                };
+                btn(&label, EbCallback::SetInsights(id, choice))
+            })
+            .collect(),
         vec![
             btn(t.btn_delete, EbCallback::Delete(id)),
             btn(t.btn_back_list, EbCallback::List(0)),

@@ -91,6 +91,7 @@ mod tests {
             email: None,
             active: true,
             last_polled_at: None,
+            insights_half_hourly: false,
         }
     }
 

@@ -1,35 +1,51 @@
 //! The feature's jobs: the polling cycle (cron every minute, or rescheduled
-//! after a 429) and the insights (on demand or from a schedule).
+//! after a 429) and the insights (on demand, every 30 minutes for alerts that
+//! opt in, or daily / weekly from the platform scheduler).
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use graphile_worker::JobSpec;
 use serde::{Deserialize, Serialize};
 
-use super::insights::{compute, Insights, InsightsError, WINDOW_DAYS};
+use super::insights::WINDOW_DAYS;
+use super::insights_report::insights_messages;
 use super::poll::poll_cycle;
-use super::store::{self, Alert};
-use super::texts::texts;
+use super::store;
 use super::EbayState;
 use crate::db::Pool;
-use crate::jobs::schedules::Fired;
+use crate::jobs::schedules::{self, Fired};
 use crate::jobs::{AppJob, JobCtx};
-use crate::render::chart::{daily_lines, DailySeries};
-use crate::render::format::{delta, money};
 use crate::telegram::caller::language_of_chat;
-use crate::telegram::lang::Lang;
-use crate::telegram::sender::{OutMessage, Outbound};
-use crate::telegram::texts::{fill, html};
 
-/// Crontab line of the polling cycle.
-pub const CRONTAB: &str = "* * * * * ebay_poll";
+/// Crontab line of the polling cycle. The `{}` payload makes graphile_worker
+/// add `_cron` to it (a line without one gets a `null` payload).
+pub const CRONTAB: &str = "* * * * * ebay_poll {}";
+/// Crontab line of the half-hourly insights (each tick queues the alerts
+/// whose current 30-minute slot has not been served yet).
+pub const INSIGHTS_CRONTAB: &str = "* * * * * ebay_insights_due {}";
 
-/// One polling cycle (cron payloads deserialize to the default).
+/// One polling cycle. Cron payloads (`null` for a crontab line without a
+/// payload, or `{"_cron": …}`) deserialize to the default.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(from = "Option<PollFields>")]
 pub struct EbayPoll {
     /// Set on the rescheduled run after a 429.
-    #[serde(default)]
     pub retry_at: Option<DateTime<Utc>>,
+}
+
+/// The stored fields of [`EbayPoll`] (any payload without them is a cron run).
+#[derive(Debug, Default, Deserialize)]
+struct PollFields {
+    #[serde(default)]
+    retry_at: Option<DateTime<Utc>>,
+}
+
+impl From<Option<PollFields>> for EbayPoll {
+    fn from(fields: Option<PollFields>) -> Self {
+        Self {
+            retry_at: fields.unwrap_or_default().retry_at,
+        }
+    }
 }
 
 impl EbayPoll {
@@ -73,12 +89,29 @@ impl AppJob for EbayPoll {
 /// Insights of one alert, sent to `chat_id`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct EbayInsights {
+    /// The alert (it must belong to `chat_id`).
     pub alert_id: i64,
+    /// Where the insights go.
     pub chat_id: i64,
+    /// The 30-minute slot of a half-hourly run; `None` when asked for or fired
+    /// by the scheduler. A half-hourly run sends nothing when the alert was
+    /// paused or switched off meanwhile, or has no data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slot: Option<i64>,
 }
 
 impl AppJob for EbayInsights {
     const IDENTIFIER: &'static str = "ebay_insights";
+
+    fn spec(&self) -> JobSpec {
+        JobSpec {
+            job_key: self
+                .slot
+                .map(|slot| format!("ebay_insights_{}_{slot}", self.alert_id)),
+            max_attempts: Some(crate::jobs::registry::DEFAULT_MAX_ATTEMPTS),
+            ..JobSpec::default()
+        }
+    }
 
     async fn run(self, ctx: JobCtx) -> anyhow::Result<()> {
         let state = ctx.state::<EbayState>()?;
@@ -86,11 +119,72 @@ impl AppJob for EbayInsights {
         let Some(alert) = store::get(pool, self.chat_id, self.alert_id).await? else {
             return Ok(()); // deleted meanwhile
         };
+        let half_hourly = self.slot.is_some();
+        if half_hourly && !(alert.insights_half_hourly && alert.active) {
+            return Ok(());
+        }
         let lang = language_of_chat(pool, self.chat_id).await;
-        let messages = insights_messages(state, pool, &alert, lang, Utc::now()).await?;
-        ctx.queue()?.enqueue_many(messages).await?;
+        let messages =
+            insights_messages(state, pool, &alert, lang, Utc::now(), half_hourly).await?;
+        if !messages.is_empty() {
+            ctx.queue()?.enqueue_many(messages).await?;
+        }
         Ok(())
     }
+}
+
+/// The half-hourly insights tick (cron every minute; any payload, `null`
+/// included, is ignored).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(from = "serde::de::IgnoredAny")]
+pub struct EbayInsightsDue {}
+
+impl From<serde::de::IgnoredAny> for EbayInsightsDue {
+    fn from(_: serde::de::IgnoredAny) -> Self {
+        Self {}
+    }
+}
+
+impl AppJob for EbayInsightsDue {
+    const IDENTIFIER: &'static str = "ebay_insights_due";
+
+    async fn run(self, ctx: JobCtx) -> anyhow::Result<()> {
+        let queued = queue_half_hourly(ctx.pool()?, ctx.queue()?, Utc::now())
+            .await
+            .context("queueing half-hourly eBay insights")?;
+        if queued > 0 {
+            tracing::info!(queued, "half-hourly eBay insights queued");
+        }
+        Ok(())
+    }
+}
+
+/// Queues one [`EbayInsights`] for every active alert that opted in to
+/// insights every 30 minutes, has priced observations in the 14-day window
+/// and has not been served in the slot of `now`. The slot is claimed and the
+/// jobs queued in one transaction: concurrent ticks queue each alert once per
+/// slot, and a failed tick leaves the slot unclaimed. Returns how many.
+pub async fn queue_half_hourly(
+    pool: &Pool,
+    queue: &crate::jobs::Queue,
+    now: DateTime<Utc>,
+) -> anyhow::Result<usize> {
+    let mut db = pool.get().await?;
+    let tx = db.transaction().await?;
+    let since = now - chrono::Duration::days(WINDOW_DAYS);
+    let due = store::claim_half_hourly(&tx, now, since).await?;
+    for d in &due {
+        let job = EbayInsights {
+            alert_id: d.alert_id,
+            chat_id: d.chat_id,
+            slot: Some(d.slot),
+        };
+        queue.enqueue_in(&tx, job).await?;
+    }
+    tx.commit()
+        .await
+        .context("committing half-hourly insights")?;
+    Ok(due.len())
 }
 
 /// Insights from a schedule (`job_type` `ebay_insights_scheduled`, target
@@ -109,126 +203,68 @@ impl AppJob for EbayInsightsScheduled {
                 self.0.schedule_id
             )));
         };
+        let pool = ctx.pool()?;
+        if store::get(pool, self.0.chat_id, alert_id).await?.is_none() {
+            // The alert is gone: its schedule should be too.
+            schedules::delete(pool, self.0.schedule_id).await?;
+            return Ok(());
+        }
         EbayInsights {
             alert_id,
             chat_id: self.0.chat_id,
+            slot: None,
         }
         .run(ctx)
         .await
     }
 }
 
-/// Loads and computes the insights of `alert` at `now`.
-pub async fn load_insights(
-    pool: &Pool,
-    alert: &Alert,
-    now: DateTime<Utc>,
-) -> anyhow::Result<Result<Insights, InsightsError>> {
-    let since = now - chrono::Duration::days(WINDOW_DAYS);
-    let obs = store::observations_since(pool, &alert.query_key, since).await?;
-    Ok(compute(&obs, now))
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
 
-/// The chart PNG of `insights`.
-pub fn chart_png(lang: Lang, alert: &Alert, insights: &Insights) -> anyhow::Result<Vec<u8>> {
-    let t = texts(lang);
-    let f = |v: rust_decimal::Decimal| v.to_string().parse::<f64>().unwrap_or(0.0);
-    let series =
-        |name: &str, pick: fn(&super::insights::Day) -> rust_decimal::Decimal| DailySeries {
-            name: name.to_string(),
-            points: insights.days.iter().map(|d| (d.date, f(pick(d)))).collect(),
+    #[test]
+    fn cron_payloads_deserialize_null_included() {
+        let cron = json!({"_cron": {"ts": "2026-03-01T10:00:00Z", "backfilled": false}});
+        for payload in [serde_json::Value::Null, cron, json!({})] {
+            let poll: EbayPoll = serde_json::from_value(payload.clone()).expect("a cron cycle");
+            assert_eq!(poll.retry_at, None);
+            serde_json::from_value::<EbayInsightsDue>(payload).expect("a cron tick");
+        }
+        let until = Utc::now();
+        let stored = serde_json::to_value(EbayPoll::retry_at(until)).expect("serialises");
+        let back: EbayPoll = serde_json::from_value(stored).expect("round trip");
+        assert_eq!(back.retry_at, Some(until));
+        assert_eq!(
+            EbayPoll::retry_at(until).spec().job_key.as_deref(),
+            Some("ebay_poll_retry")
+        );
+    }
+
+    #[test]
+    fn crontab_lines_parse_with_an_object_payload() {
+        for line in [CRONTAB, INSIGHTS_CRONTAB] {
+            let parsed = graphile_worker::parse_crontab(line).expect("a valid crontab line");
+            assert_eq!(parsed.len(), 1, "{line}");
+            assert_eq!(parsed[0].payload, Some(json!({})), "{line}");
+        }
+    }
+
+    #[test]
+    fn half_hourly_runs_have_one_job_key_per_alert_and_slot() {
+        let job = |slot| EbayInsights {
+            alert_id: 7,
+            chat_id: 1,
+            slot,
         };
-    let lines = [
-        series("min", |d| d.min),
-        series("median", |d| d.median),
-        series("max", |d| d.max),
-    ];
-    let title = fill(t.chart_title, &[("phrase", &alert.phrase)]);
-    Ok(daily_lines(&title, &insights.currency, &lines, None)?)
-}
-
-/// The insights text (HTML).
-pub fn insights_text(lang: Lang, alert: &Alert, i: &Insights) -> String {
-    let t = texts(lang);
-    let cheapest = i.cheapest_now.as_ref().map_or(t.none.to_string(), |l| {
-        format!("{} {} — {}", money(l.price), i.currency, html(&l.title))
-    });
-    let near = if i.near_lowest.is_empty() {
-        t.none.to_string()
-    } else {
-        i.near_lowest.len().to_string()
-    };
-    let vs = i
-        .vs_average
-        .map_or("—".to_string(), |r| delta(1.0 + r, 1.0));
-    let title = fill(
-        t.insights_title,
-        &[("phrase", &html(&alert.phrase)), ("id", &alert.id)],
-    );
-    let body = fill(
-        t.insights_body,
-        &[
-            ("seen", &i.listings_seen),
-            ("new", &i.new_listings),
-            ("min", &money(i.min)),
-            ("median", &money(i.median)),
-            ("max", &money(i.max)),
-            ("average", &money(i.average)),
-            ("currency", &i.currency),
-            ("cheapest", &cheapest),
-            ("delta", &vs),
-            ("near", &near),
-        ],
-    );
-    format!("{title}\n{body}")
-}
-
-/// The messages of the insights of `alert`: text and chart, or the reason
-/// there are none.
-pub async fn insights_messages(
-    state: &EbayState,
-    pool: &Pool,
-    alert: &Alert,
-    lang: Lang,
-    now: DateTime<Utc>,
-) -> anyhow::Result<Vec<Outbound>> {
-    let t = texts(lang);
-    let chat = alert.chat_id;
-    let insights = match load_insights(pool, alert, now).await? {
-        Ok(insights) => insights,
-        Err(InsightsError::Empty) => {
-            let text = fill(t.insights_empty, &[("id", &alert.id)]);
-            return Ok(vec![Outbound::text(chat, text, Vec::new())]);
-        }
-        Err(InsightsError::CurrencyMix(list)) => {
-            let text = fill(t.insights_mixed, &[("id", &alert.id), ("list", &list)]);
-            return Ok(vec![Outbound::text(chat, text, Vec::new())]);
-        }
-    };
-    let text = insights_text(lang, alert, &insights);
-    let png = {
-        let (alert, insights) = (alert.clone(), insights.clone());
-        tokio::task::spawn_blocking(move || chart_png(lang, &alert, &insights)).await??
-    };
-    std::fs::create_dir_all(&state.files_dir)
-        .with_context(|| format!("creating {}", state.files_dir.display()))?;
-    let path = state.files_dir.join(format!(
-        "insights-{}-{}.png",
-        alert.id,
-        now.timestamp_millis()
-    ));
-    std::fs::write(&path, png).with_context(|| format!("writing {}", path.display()))?;
-    let caption = fill(t.chart_caption, &[("currency", &insights.currency)]);
-    Ok(vec![
-        Outbound::text(chat, text, Vec::new()),
-        Outbound {
-            chat_id: chat,
-            message: OutMessage::Photo {
-                path,
-                caption: Some(caption),
-            },
-            broadcast_id: None,
-            deferred: false,
-        },
-    ])
+        assert_eq!(
+            job(Some(981_234)).spec().job_key.as_deref(),
+            Some("ebay_insights_7_981234")
+        );
+        assert_eq!(job(None).spec().job_key, None);
+        let old: EbayInsights =
+            serde_json::from_value(json!({"alert_id": 7, "chat_id": 1})).expect("old payload");
+        assert_eq!(old.slot, None);
+    }
 }

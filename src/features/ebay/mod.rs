@@ -4,7 +4,9 @@
 //!
 //! Rooms: [`client`] (OAuth + Browse), [`filters`] (the request), [`store`]
 //! (tables), [`poll`] (the cycle), [`notify`] (rules and messages),
-//! [`insights`] (pure statistics), [`jobs`], [`bot`], [`cards`], [`texts`].
+//! [`insights`] (pure statistics), [`insights_report`] (text and chart),
+//! [`insights_schedule`] (insights every 30 minutes, daily or weekly),
+//! [`jobs`], [`bot`], [`cards`], [`texts`].
 
 pub mod bot;
 pub mod callback;
@@ -13,6 +15,8 @@ pub mod client;
 pub mod filters;
 pub mod input;
 pub mod insights;
+pub mod insights_report;
+pub mod insights_schedule;
 pub mod jobs;
 pub mod notify;
 mod outgoing;
@@ -84,7 +88,9 @@ pub async fn install(
         .job::<jobs::EbayPoll>()
         .job::<jobs::EbayInsights>()
         .job::<jobs::EbayInsightsScheduled>()
+        .job::<jobs::EbayInsightsDue>()
         .cron(jobs::CRONTAB)
+        .cron(jobs::INSIGHTS_CRONTAB)
         .with_state(state);
     Ok(FeatureParts {
         bot: Some(Arc::new(bot::EbayBot {

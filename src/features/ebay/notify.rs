@@ -52,11 +52,15 @@ pub type Cooldowns = HashMap<(i64, String, String), Option<Decimal>>;
 
 /// The hits of `alert` among `items`, at most one per item (the first rule in
 /// the order drop, target, below average, new that is not cooling down).
-/// A cooldown is lifted when the price fell below the notified price.
+/// `before` is the query's item state (first sightings, for "new");
+/// `last_seen` is what *this alert* saw at its previous poll, item → price
+/// (for "drop", so an alert sharing its query with a faster one still sees the
+/// drop). A cooldown is lifted when the price fell below the notified price.
 pub fn evaluate(
     alert: &Alert,
     items: &[ItemSummary],
     before: &HashMap<String, ItemState>,
+    last_seen: &HashMap<String, Decimal>,
     average: Option<Decimal>,
     cooled: &Cooldowns,
 ) -> Vec<Hit> {
@@ -75,7 +79,7 @@ pub fn evaluate(
         };
         let mut candidates: Vec<(RuleKind, Option<Decimal>)> = Vec::new();
         if let Some(price) = item.price {
-            if let (Some(pct), Some(old)) = (rules.drop_percent, state.and_then(|s| s.last_price)) {
+            if let (Some(pct), Some(&old)) = (rules.drop_percent, last_seen.get(&item.item_id)) {
                 if old > Decimal::ZERO
                     && price < old
                     && (old - price) / old * Decimal::ONE_HUNDRED >= pct
@@ -254,6 +258,7 @@ mod tests {
             email: None,
             active: true,
             last_polled_at: Some(Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap()),
+            insights_half_hourly: false,
         }
     }
 
@@ -269,11 +274,16 @@ mod tests {
         }
     }
 
-    fn state(price: i64) -> ItemState {
+    fn state() -> ItemState {
         ItemState {
             first_seen: Utc.with_ymd_and_hms(2026, 2, 1, 0, 0, 0).unwrap(),
-            last_price: Some(Decimal::new(price, 0)),
         }
+    }
+
+    fn prices(list: &[(&str, i64)]) -> HashMap<String, Decimal> {
+        list.iter()
+            .map(|(id, p)| (id.to_string(), Decimal::new(*p, 0)))
+            .collect()
     }
 
     #[test]
@@ -292,12 +302,13 @@ mod tests {
             item("flat", 99),
         ];
         let before: HashMap<String, ItemState> = [
-            ("old".to_string(), state(100)),
-            ("cheap".to_string(), state(15)),
-            ("flat".to_string(), state(100)),
+            ("old".to_string(), state()),
+            ("cheap".to_string(), state()),
+            ("flat".to_string(), state()),
         ]
         .into();
-        let hits = evaluate(&a, &items, &before, None, &Cooldowns::new());
+        let seen = prices(&[("old", 100), ("cheap", 15), ("flat", 100)]);
+        let hits = evaluate(&a, &items, &before, &seen, None, &Cooldowns::new());
         let got: Vec<(&str, RuleKind)> = hits
             .iter()
             .map(|h| (h.item.item_id.as_str(), h.rule))
@@ -319,10 +330,31 @@ mod tests {
             Some(Decimal::new(15, 0)),
         );
         cooled.insert((7, "fresh".into(), "new".into()), Some(Decimal::new(50, 0)));
-        assert!(evaluate(&a, &items, &before, None, &cooled).is_empty());
+        assert!(evaluate(&a, &items, &before, &seen, None, &cooled).is_empty());
         // Falling further lifts the cooldown.
         let lower = vec![item("cheap", 14)];
-        assert_eq!(evaluate(&a, &lower, &before, None, &cooled).len(), 1);
+        assert_eq!(evaluate(&a, &lower, &before, &seen, None, &cooled).len(), 1);
+    }
+
+    #[test]
+    fn a_drop_is_measured_against_what_this_alert_saw_last() {
+        let rules = Rules {
+            drop_percent: Some(Decimal::new(10, 0)),
+            ..Rules::default()
+        };
+        let a = alert(rules);
+        let items = vec![item("x", 85)];
+        let before: HashMap<String, ItemState> = [("x".to_string(), state())].into();
+        let none = Cooldowns::new();
+        // This alert last saw 100: a 15 % drop, whatever the query saw since.
+        let hits = evaluate(&a, &items, &before, &prices(&[("x", 100)]), None, &none);
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].old_price, Some(Decimal::new(100, 0)));
+        // This alert already saw 85 (or 90: under 10 %): nothing.
+        assert!(evaluate(&a, &items, &before, &prices(&[("x", 85)]), None, &none).is_empty());
+        assert!(evaluate(&a, &items, &before, &prices(&[("x", 90)]), None, &none).is_empty());
+        // Not seen by this alert before: no drop to measure.
+        assert!(evaluate(&a, &items, &before, &HashMap::new(), None, &none).is_empty());
     }
 
     #[test]

@@ -283,12 +283,27 @@ async fn process_group(
     now: DateTime<Utc>,
     stretch: f64,
 ) -> anyhow::Result<Composed> {
-    let before = store::record(pool, key, &found.items, now).await?;
+    // What each drop-watching alert saw at its previous poll: one read per
+    // distinct poll time (alerts polled together share it). Those observations
+    // predate `now`, so the read runs alongside storing this poll's.
+    let last_seen = async {
+        let mut seen_at: HashMap<DateTime<Utc>, HashMap<String, rust_decimal::Decimal>> =
+            HashMap::new();
+        for alert in alerts.iter().filter(|a| a.rules.drop_percent.is_some()) {
+            if let Some(at) = alert.last_polled_at.filter(|at| !seen_at.contains_key(at)) {
+                seen_at.insert(at, store::prices_seen_at(pool, key, at).await?);
+            }
+        }
+        anyhow::Ok(seen_at)
+    };
+    let (before, seen_at) =
+        futures::try_join!(store::record(pool, key, &found.items, now), last_seen)?;
     let average = if alerts.iter().any(|a| a.rules.below_average) {
         store::average_since(pool, key, now - chrono::Duration::days(14)).await?
     } else {
         None
     };
+    let nothing_seen = HashMap::new();
     let ids: Vec<i64> = alerts.iter().map(|a| a.id).collect();
     let since = now - chrono::Duration::hours(i64::from(state.cooldown_hours));
     let cooled = store::cooldowns(pool, &ids, since).await?;
@@ -308,7 +323,11 @@ async fn process_group(
             ));
             continue;
         }
-        let hits = evaluate(alert, &found.items, &before, average, &cooled);
+        let last_seen = alert
+            .last_polled_at
+            .and_then(|at| seen_at.get(&at))
+            .unwrap_or(&nothing_seen);
+        let hits = evaluate(alert, &found.items, &before, last_seen, average, &cooled);
         if hits.is_empty() {
             continue;
         }
