@@ -297,3 +297,51 @@ async fn a_batch_on_one_named_queue_runs_in_the_order_given() {
     app.shutdown().trigger();
     app.wait().await.expect("clean stop");
 }
+
+#[tokio::test]
+async fn a_batch_in_a_transaction_follows_its_outcome_and_keeps_its_order() {
+    let db = TestDb::new().await;
+    let app = start(&db).await;
+    let batch = |prefix: &str| -> Vec<Record> {
+        (0..5)
+            .map(|i| Record {
+                key: format!("{prefix}{i}"),
+                delay_ms: 0,
+                job_key: None,
+                queue: Some("chat:78".into()),
+            })
+            .collect()
+    };
+    let mut client = app.pool().get().await.expect("connection");
+    let tx = client.transaction().await.expect("tx");
+    assert_eq!(
+        app.queue()
+            .enqueue_many_in(&tx, batch("gone"))
+            .await
+            .expect("enqueue"),
+        5
+    );
+    tx.rollback().await.expect("rollback");
+    let tx = client.transaction().await.expect("tx");
+    app.queue()
+        .enqueue_many_in(&tx, batch("kept"))
+        .await
+        .expect("enqueue");
+    tx.commit().await.expect("commit");
+    eventually(Duration::from_secs(30), "5 runs", || async {
+        count(&db, "SELECT count(*) FROM test_runs").await == 5
+    })
+    .await;
+    let order: Vec<String> = db
+        .client()
+        .await
+        .query("SELECT key FROM test_runs ORDER BY ran_at", &[])
+        .await
+        .expect("runs")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(order, ["kept0", "kept1", "kept2", "kept3", "kept4"]);
+    app.shutdown().trigger();
+    app.wait().await.expect("clean stop");
+}

@@ -67,20 +67,16 @@ impl Queue {
 
     /// Adds many jobs in one round trip (one commit for the whole batch).
     pub async fn enqueue_many<J: AppJob>(&self, jobs: Vec<J>) -> anyhow::Result<usize> {
-        let mut specs = jobs
-            .into_iter()
-            .map(|job| {
-                let spec = job.spec();
-                Ok(RawJobSpec {
-                    identifier: J::IDENTIFIER.to_string(),
-                    payload: serde_json::to_value(&job)?,
-                    spec,
-                })
-            })
-            .collect::<Result<Vec<_>, serde_json::Error>>()
-            .with_context(|| format!("serialising {} jobs", J::IDENTIFIER))?;
+        let mut specs = raw_specs(jobs)?;
         if shares_a_named_queue(&specs) {
-            self.keep_batch_order(&mut specs).await?;
+            let client = self
+                .database
+                .pool()
+                .get()
+                .await
+                .context("connecting to the database for the queue's clock")?;
+            let client: &tokio_postgres::Client = &client;
+            keep_batch_order(&mut specs, database_now(client).await?);
         }
         let added = self
             .utils
@@ -90,27 +86,28 @@ impl Queue {
         Ok(added.len())
     }
 
-    /// Gives the batch's jobs run times a microsecond apart from the
-    /// database's clock: a named queue runs jobs by (priority, run time), and
-    /// jobs inserted together would otherwise share one run time and come out
-    /// in any order (report part 3 before part 2).
-    async fn keep_batch_order(&self, specs: &mut [RawJobSpec]) -> anyhow::Result<()> {
-        let client = self
-            .database
-            .pool()
-            .get()
-            .await
-            .context("connecting to the database for the queue's clock")?;
-        let now: chrono::DateTime<chrono::Utc> = client
-            .query_one("SELECT now()", &[])
-            .await
-            .context("reading the database clock")?
-            .get(0);
-        for (index, raw) in specs.iter_mut().enumerate() {
-            let base = raw.spec.run_at.unwrap_or(now);
-            raw.spec.run_at = Some(base + chrono::Duration::microseconds(index as i64));
+    /// Adds many jobs inside `tx` in one round trip: they exist only if the
+    /// transaction commits.
+    pub async fn enqueue_many_in<J: AppJob>(
+        &self,
+        tx: &tokio_postgres::Transaction<'_>,
+        jobs: Vec<J>,
+    ) -> anyhow::Result<usize> {
+        if jobs.is_empty() {
+            return Ok(0);
         }
-        Ok(())
+        let mut specs = raw_specs(jobs)?;
+        if shares_a_named_queue(&specs) {
+            keep_batch_order(&mut specs, database_now(tx).await?);
+        }
+        let added = self
+            .utils
+            .clone()
+            .with_executor(tx)
+            .add_raw_jobs(&specs)
+            .await
+            .with_context(|| format!("enqueueing {} {} jobs", specs.len(), J::IDENTIFIER))?;
+        Ok(added.len())
     }
 
     /// Adds a job by identifier and JSON payload (used by the scheduler).
@@ -145,4 +142,39 @@ fn shares_a_named_queue(specs: &[RawJobSpec]) -> bool {
         .iter()
         .filter_map(|raw| raw.spec.queue_name.as_deref())
         .any(|name| !seen.insert(name))
+}
+
+fn raw_specs<J: AppJob>(jobs: Vec<J>) -> anyhow::Result<Vec<RawJobSpec>> {
+    jobs.into_iter()
+        .map(|job| {
+            let spec = job.spec();
+            Ok(RawJobSpec {
+                identifier: J::IDENTIFIER.to_string(),
+                payload: serde_json::to_value(&job)?,
+                spec,
+            })
+        })
+        .collect::<Result<Vec<_>, serde_json::Error>>()
+        .with_context(|| format!("serialising {} jobs", J::IDENTIFIER))
+}
+
+async fn database_now(
+    client: &impl tokio_postgres::GenericClient,
+) -> anyhow::Result<chrono::DateTime<chrono::Utc>> {
+    Ok(client
+        .query_one("SELECT now()", &[])
+        .await
+        .context("reading the database clock")?
+        .get(0))
+}
+
+/// Gives the batch's jobs run times a microsecond apart from `now` (the
+/// database's clock): a named queue runs jobs by (priority, run time), and
+/// jobs inserted together would otherwise share one run time and come out in
+/// any order (report part 3 before part 2).
+fn keep_batch_order(specs: &mut [RawJobSpec], now: chrono::DateTime<chrono::Utc>) {
+    for (index, raw) in specs.iter_mut().enumerate() {
+        let base = raw.spec.run_at.unwrap_or(now);
+        raw.spec.run_at = Some(base + chrono::Duration::microseconds(index as i64));
+    }
 }

@@ -173,14 +173,15 @@ pub async fn queue_half_hourly(
     let tx = db.transaction().await?;
     let since = now - chrono::Duration::days(WINDOW_DAYS);
     let due = store::claim_half_hourly(&tx, now, since).await?;
-    for d in &due {
-        let job = EbayInsights {
+    let jobs = due
+        .iter()
+        .map(|d| EbayInsights {
             alert_id: d.alert_id,
             chat_id: d.chat_id,
             slot: Some(d.slot),
-        };
-        queue.enqueue_in(&tx, job).await?;
-    }
+        })
+        .collect();
+    queue.enqueue_many_in(&tx, jobs).await?;
     tx.commit()
         .await
         .context("committing half-hourly insights")?;
