@@ -563,3 +563,51 @@ async fn a_schedule_skips_a_paused_account() {
     s.shutdown.trigger();
     s.worker.join().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_chat_that_asks_during_a_capture_gets_its_progress_and_report() {
+    let s = setup(
+        Options {
+            ads: (1_000_001..=1_000_006, 2_000_001..=2_000_040),
+            ..Options::small("/usr/bin/chromedriver")
+        },
+        async |pool: &Pool, queue: &Queue, id: i64| {
+            request_capture(pool, queue, id, 101, Lang::En, 1)
+                .await
+                .unwrap();
+        },
+    )
+    .await;
+    s.emulator
+        .wait_for(
+            101,
+            |m| m.body().contains("competitor 1/2"),
+            Duration::from_secs(120),
+        )
+        .await
+        .expect("the first page shown");
+    request_capture(&s.pool, &s.queue, s.account.id, 303, Lang::Ru, 1)
+        .await
+        .unwrap();
+    eventually(
+        Duration::from_secs(120),
+        "the report for the late chat",
+        || async { !documents_for(&queued(&s.db).await, 303).is_empty() },
+    )
+    .await;
+    assert_eq!(captures(&s.db).await, 1, "no second browser run");
+    let late = s.emulator.messages(303);
+    assert_eq!(late.len(), 1, "one progress message");
+    assert_eq!(
+        late[0].body(),
+        "Acme: готово, конкурентов: 2, объявлений: 46; отчёт ниже."
+    );
+    let jobs = queued(&s.db).await;
+    assert_eq!(
+        documents_for(&jobs, 303)[0]["path"],
+        documents_for(&jobs, 101)[0]["path"],
+        "the same report"
+    );
+    s.shutdown.trigger();
+    s.worker.join().await.unwrap();
+}

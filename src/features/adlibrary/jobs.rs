@@ -229,9 +229,14 @@ pub async fn capture_and_deliver(
         None => None,
     };
     // Edits wait on Telegram; the browser must not, so pages go through a channel.
+    let joiners = pool.clone();
     let forward = tokio::spawn(async move {
         while let Some(page) = rx.recv().await {
             if let Some(progress) = progress.as_mut() {
+                // Chats that asked while the capture runs get this report too.
+                if let Ok(chats) = pending_chats(&joiners, account_id).await {
+                    progress.join(&chats).await;
+                }
                 progress.page(&page).await;
             }
         }
@@ -242,6 +247,9 @@ pub async fn capture_and_deliver(
     })
     .await;
     if let Ok(Some(mut progress)) = forward.await {
+        if let Ok(chats) = pending_chats(pool, account_id).await {
+            progress.join(&chats).await;
+        }
         match &result {
             Ok(result) => {
                 let ads = result.pages.iter().map(|p| p.ads).sum();

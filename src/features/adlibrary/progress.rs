@@ -43,41 +43,66 @@ impl PageDone {
 
 /// The progress messages of one capture.
 pub struct CaptureProgress {
+    bot: SenderBot,
     account: String,
+    total: usize,
+    /// Every chat seen so far, whether or not its message could be posted.
+    known: std::collections::HashSet<i64>,
     chats: Vec<(Lang, Progress<SenderBot>)>,
+    /// The last page shown, for chats that join later.
+    last: Option<PageDone>,
 }
 
 impl CaptureProgress {
     /// Posts the starting line ("capturing N competitors…") to every chat in
     /// `chats`; a chat the bot cannot write to is left out.
     pub async fn open(bot: &SenderBot, account: &str, chats: &[(i64, Lang)], total: usize) -> Self {
-        let mut opened = Vec::with_capacity(chats.len());
+        let mut progress = Self {
+            bot: bot.clone(),
+            account: account.to_string(),
+            total,
+            known: std::collections::HashSet::new(),
+            chats: Vec::with_capacity(chats.len()),
+            last: None,
+        };
+        progress.join(chats).await;
+        progress
+    }
+
+    /// Posts the progress message to the chats in `chats` that have none yet
+    /// (requests that arrived while the capture runs), at the current state.
+    pub async fn join(&mut self, chats: &[(i64, Lang)]) {
         for &(chat, lang) in chats {
-            let text = html(&fill(
-                texts(lang).progress_start,
-                &[("account", &account), ("total", &total)],
-            ));
-            match bot
-                .send_message(ChatId(chat), text)
+            if !self.known.insert(chat) {
+                continue;
+            }
+            let text = match &self.last {
+                Some(page) => page_line(lang, &self.account, page),
+                None => fill(
+                    texts(lang).progress_start,
+                    &[("account", &self.account), ("total", &self.total)],
+                ),
+            };
+            match self
+                .bot
+                .send_message(ChatId(chat), html(&text))
                 .parse_mode(ParseMode::Html)
                 .await
             {
-                Ok(message) => {
-                    opened.push((lang, Progress::new(bot.clone(), ChatId(chat), message.id)))
-                }
+                Ok(message) => self.chats.push((
+                    lang,
+                    Progress::new(self.bot.clone(), ChatId(chat), message.id),
+                )),
                 Err(error) => {
                     tracing::warn!(chat, %error, "could not post the capture progress message")
                 }
             }
         }
-        Self {
-            account: account.to_string(),
-            chats: opened,
-        }
     }
 
     /// Shows `page` (edits are rate-limited; skipped states never matter).
     pub async fn page(&mut self, page: &PageDone) {
+        self.last = Some(page.clone());
         let account = self.account.clone();
         self.each(false, |lang| page_line(lang, &account, page))
             .await;
