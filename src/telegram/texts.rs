@@ -4,75 +4,105 @@
 //! both. Placeholders are `{name}` and filled with [`fill`]; a test checks both
 //! languages use the same placeholders.
 
-use super::lang::Lang;
+/// Declares a module's texts: `pub struct $name` with one `&'static str`
+/// field per key, `pub fn $lookup(lang) -> &'static $name` over the `EN` and
+/// `RU` values the module defines, and a test that every key has a non-empty
+/// text in both languages with the same `{placeholders}`. A key missing from
+/// either language does not compile.
+#[macro_export]
+macro_rules! texts_table {
+    ($(#[$meta:meta])* $name:ident, $lookup:ident; $($key:ident),+ $(,)?) => {
+        $(#[$meta])*
+        pub struct $name {
+            $(pub $key: &'static str,)+
+        }
 
-/// Every platform string. Feature texts live in their feature's folder.
-pub struct Texts {
-    pub greeting_member: &'static str,
-    pub greeting_admin: &'static str,
-    pub request_sent: &'static str,
-    pub request_pending: &'static str,
-    pub no_access: &'static str,
-    pub revoked: &'static str,
-    pub approved: &'static str,
-    pub denied: &'static str,
-    pub new_request: &'static str,
-    pub approve: &'static str,
-    pub deny: &'static str,
-    pub decided: &'static str,
-    pub help_member: &'static str,
-    pub help_admin_extra: &'static str,
-    pub help_stranger: &'static str,
-    pub main_menu: &'static str,
-    pub settings: &'static str,
-    pub settings_card: &'static str,
-    pub language_button: &'static str,
-    pub language_set: &'static str,
-    pub timezone_usage: &'static str,
-    pub timezone_unknown: &'static str,
-    pub timezone_set: &'static str,
-    pub back: &'static str,
-    pub cancelled: &'static str,
-    pub nothing_to_cancel: &'static str,
-    pub expired_button: &'static str,
-    pub unknown_command: &'static str,
-    pub not_a_command: &'static str,
-    pub expects_text: &'static str,
-    pub admins_only: &'static str,
-    pub users_title: &'static str,
-    pub users_empty: &'static str,
-    pub grant_usage: &'static str,
-    pub revoke_usage: &'static str,
-    pub user_unknown: &'static str,
-    pub role_changed: &'static str,
-    pub cannot_change_config_admin: &'static str,
-    pub jobs_title: &'static str,
-    pub jobs_empty: &'static str,
-    pub jobs_failures: &'static str,
-    pub retry: &'static str,
-    pub discard: &'static str,
-    pub job_retried: &'static str,
-    pub job_discarded: &'static str,
-    pub job_gone: &'static str,
-    pub broadcast_usage: &'static str,
-    pub broadcast_too_long: &'static str,
-    pub broadcast_queued: &'static str,
-    pub broadcast_done: &'static str,
-    pub audit_title: &'static str,
-    pub audit_empty: &'static str,
-    pub prev: &'static str,
-    pub next: &'static str,
-    pub page: &'static str,
-    pub something_failed: &'static str,
+        /// The texts of `lang`.
+        pub fn $lookup(lang: $crate::telegram::lang::Lang) -> &'static $name {
+            match lang {
+                $crate::telegram::lang::Lang::En => &EN,
+                $crate::telegram::lang::Lang::Ru => &RU,
+            }
+        }
+
+        #[cfg(test)]
+        #[test]
+        fn every_key_has_both_languages_with_the_same_placeholders() {
+            let all: &[(&str, &str, &str)] = &[$((stringify!($key), EN.$key, RU.$key)),+];
+            for (key, en, ru) in all {
+                assert!(!en.trim().is_empty(), "{key} is empty in English");
+                assert!(!ru.trim().is_empty(), "{key} is empty in Russian");
+                assert_eq!(
+                    $crate::telegram::texts::placeholders(en),
+                    $crate::telegram::texts::placeholders(ru),
+                    "{key}: the placeholders differ"
+                );
+            }
+        }
+    };
 }
 
-/// The texts of `lang`.
-pub fn texts(lang: Lang) -> &'static Texts {
-    match lang {
-        Lang::En => &EN,
-        Lang::Ru => &RU,
-    }
-}
+crate::texts_table!(
+    /// Every platform string. Feature texts live in their feature's folder.
+    Texts,
+    texts;
+    greeting_member,
+    greeting_admin,
+    request_sent,
+    request_pending,
+    no_access,
+    revoked,
+    approved,
+    denied,
+    new_request,
+    approve,
+    deny,
+    decided,
+    help_member,
+    help_admin_extra,
+    help_stranger,
+    main_menu,
+    settings,
+    settings_card,
+    language_button,
+    language_set,
+    timezone_usage,
+    timezone_unknown,
+    timezone_set,
+    back,
+    cancelled,
+    nothing_to_cancel,
+    expired_button,
+    unknown_command,
+    not_a_command,
+    expects_text,
+    admins_only,
+    users_title,
+    users_empty,
+    grant_usage,
+    revoke_usage,
+    user_unknown,
+    role_changed,
+    cannot_change_config_admin,
+    jobs_title,
+    jobs_empty,
+    jobs_failures,
+    retry,
+    discard,
+    job_retried,
+    job_discarded,
+    job_gone,
+    broadcast_usage,
+    broadcast_too_long,
+    broadcast_queued,
+    broadcast_done,
+    audit_title,
+    audit_empty,
+    prev,
+    next,
+    page,
+    something_failed,
+);
 
 /// Replaces each `{key}` in `template` with its value.
 pub fn fill(template: &str, values: &[(&str, &(dyn std::fmt::Display + Sync))]) -> String {
@@ -113,85 +143,6 @@ use ru::RU;
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn pairs() -> Vec<(&'static str, &'static str, &'static str)> {
-        macro_rules! each {
-            ($($field:ident),* $(,)?) => {
-                vec![$((stringify!($field), EN.$field, RU.$field)),*]
-            };
-        }
-        each!(
-            greeting_member,
-            greeting_admin,
-            request_sent,
-            request_pending,
-            no_access,
-            revoked,
-            approved,
-            denied,
-            new_request,
-            approve,
-            deny,
-            decided,
-            help_member,
-            help_admin_extra,
-            help_stranger,
-            main_menu,
-            settings,
-            settings_card,
-            language_button,
-            language_set,
-            timezone_usage,
-            timezone_unknown,
-            timezone_set,
-            back,
-            cancelled,
-            nothing_to_cancel,
-            expired_button,
-            unknown_command,
-            not_a_command,
-            expects_text,
-            admins_only,
-            users_title,
-            users_empty,
-            grant_usage,
-            revoke_usage,
-            user_unknown,
-            role_changed,
-            cannot_change_config_admin,
-            jobs_title,
-            jobs_empty,
-            jobs_failures,
-            retry,
-            discard,
-            job_retried,
-            job_discarded,
-            job_gone,
-            broadcast_usage,
-            broadcast_too_long,
-            broadcast_queued,
-            broadcast_done,
-            audit_title,
-            audit_empty,
-            prev,
-            next,
-            page,
-            something_failed,
-        )
-    }
-
-    #[test]
-    fn every_text_exists_in_both_languages_with_the_same_placeholders() {
-        for (key, en, ru) in pairs() {
-            assert!(!en.trim().is_empty(), "{key} is empty in English");
-            assert!(!ru.trim().is_empty(), "{key} is empty in Russian");
-            assert_eq!(
-                placeholders(en),
-                placeholders(ru),
-                "{key} placeholders differ"
-            );
-        }
-    }
 
     #[test]
     fn fill_replaces_placeholders() {

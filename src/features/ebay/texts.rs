@@ -3,23 +3,10 @@
 //! Placeholders are `{name}`, filled with [`crate::telegram::texts::fill`]; a
 //! test checks both languages have every key with the same placeholders.
 
-use crate::telegram::lang::Lang;
-
-macro_rules! texts_struct {
-    ($($field:ident),* $(,)?) => {
-        /// Every string of the feature.
-        pub struct Texts {
-            $(pub $field: &'static str,)*
-        }
-
-        #[cfg(test)]
-        fn pairs() -> Vec<(&'static str, &'static str, &'static str)> {
-            vec![$((stringify!($field), EN.$field, RU.$field)),*]
-        }
-    };
-}
-
-texts_struct!(
+crate::texts_table!(
+    /// Every string of the feature.
+    Texts,
+    texts;
     menu_button,
     cmd_alerts,
     cmd_alert_add,
@@ -109,14 +96,6 @@ texts_struct!(
     search_rejected,
 );
 
-/// The texts of `lang`.
-pub fn texts(lang: Lang) -> &'static Texts {
-    match lang {
-        Lang::En => &EN,
-        Lang::Ru => &RU,
-    }
-}
-
 #[path = "texts_en.rs"]
 mod en;
 #[path = "texts_ru.rs"]
@@ -124,23 +103,3 @@ mod ru;
 
 use en::EN;
 use ru::RU;
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    use crate::telegram::texts::placeholders;
-
-    #[test]
-    fn every_text_exists_in_both_languages_with_the_same_placeholders() {
-        for (key, en, ru) in pairs() {
-            assert!(!en.trim().is_empty(), "{key} is empty in English");
-            assert!(!ru.trim().is_empty(), "{key} is empty in Russian");
-            assert_eq!(
-                placeholders(en),
-                placeholders(ru),
-                "{key} placeholders differ"
-            );
-        }
-    }
-}

@@ -2,79 +2,71 @@
 //! pattern as the platform's texts: a struct per language, `{name}`
 //! placeholders filled with `crate::telegram::texts::fill`).
 
-use crate::telegram::lang::Lang;
-
-/// Every string of the pixel feature.
-pub struct Texts {
-    pub menu_button: &'static str,
-    pub campaigns_title: &'static str,
-    pub campaigns_empty: &'static str,
-    pub card: &'static str,
-    pub no_groups: &'static str,
-    pub on: &'static str,
-    pub off: &'static str,
-    pub btn_export: &'static str,
-    pub btn_report: &'static str,
-    pub btn_live_on: &'static str,
-    pub btn_live_off: &'static str,
-    pub btn_delete: &'static str,
-    pub btn_back: &'static str,
-    pub btn_yes_delete: &'static str,
-    pub btn_no: &'static str,
-    pub delete_confirm: &'static str,
-    pub deleted: &'static str,
-    pub not_found: &'static str,
-    pub bad_id: &'static str,
-    pub add_usage: &'static str,
-    pub name_too_long: &'static str,
-    pub created: &'static str,
-    pub import_usage: &'static str,
-    pub import_no_file: &'static str,
-    pub import_not_csv_json: &'static str,
-    pub import_file_too_big: &'static str,
-    pub import_too_many: &'static str,
-    pub import_unreadable: &'static str,
-    pub import_no_email: &'static str,
-    pub import_empty: &'static str,
-    pub import_done: &'static str,
-    pub rejected_head: &'static str,
-    pub at_line: &'static str,
-    pub at_item: &'static str,
-    pub reason_email: &'static str,
-    pub reason_date: &'static str,
-    pub reason_duplicate: &'static str,
-    pub reason_pixels: &'static str,
-    pub reason_pixel_count: &'static str,
-    pub more: &'static str,
-    pub opens_usage: &'static str,
-    pub preparing_report: &'static str,
-    pub preparing_export: &'static str,
-    pub export_empty: &'static str,
-    pub export_caption: &'static str,
-    pub report: &'static str,
-    pub col_group: &'static str,
-    pub col_contacts: &'static str,
-    pub col_opened: &'static str,
-    pub col_rate: &'static str,
-    pub col_opens: &'static str,
-    pub chart_hours: &'static str,
-    pub chart_days: &'static str,
-    pub live_title: &'static str,
-    pub live_on: &'static str,
-    pub live_off: &'static str,
-    pub cmd_campaigns: &'static str,
-    pub cmd_campaign_add: &'static str,
-    pub cmd_import: &'static str,
-    pub cmd_opens: &'static str,
-}
-
-/// The texts of `lang`.
-pub fn texts(lang: Lang) -> &'static Texts {
-    match lang {
-        Lang::En => &EN,
-        Lang::Ru => &RU,
-    }
-}
+crate::texts_table!(
+    /// Every string of the pixel feature.
+    Texts,
+    texts;
+    menu_button,
+    campaigns_title,
+    campaigns_empty,
+    card,
+    no_groups,
+    on,
+    off,
+    btn_export,
+    btn_report,
+    btn_live_on,
+    btn_live_off,
+    btn_delete,
+    btn_back,
+    btn_yes_delete,
+    btn_no,
+    delete_confirm,
+    deleted,
+    not_found,
+    bad_id,
+    add_usage,
+    name_too_long,
+    created,
+    import_usage,
+    import_no_file,
+    import_not_csv_json,
+    import_file_too_big,
+    import_too_many,
+    import_unreadable,
+    import_no_email,
+    import_empty,
+    import_done,
+    rejected_head,
+    at_line,
+    at_item,
+    reason_email,
+    reason_date,
+    reason_duplicate,
+    reason_pixels,
+    reason_pixel_count,
+    more,
+    opens_usage,
+    preparing_report,
+    preparing_export,
+    export_empty,
+    export_caption,
+    report,
+    col_group,
+    col_contacts,
+    col_opened,
+    col_rate,
+    col_opens,
+    chart_hours,
+    chart_days,
+    live_title,
+    live_on,
+    live_off,
+    cmd_campaigns,
+    cmd_campaign_add,
+    cmd_import,
+    cmd_opens,
+);
 
 static EN: Texts = Texts {
     menu_button: "📬 E-mail pixels",
@@ -201,90 +193,3 @@ static RU: Texts = Texts {
     cmd_import: "подпись к CSV/JSON-файлу: /import <номер кампании>",
     cmd_opens: "отчёт об открытиях: /opens <номер кампании>",
 };
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    use crate::telegram::texts::placeholders;
-
-    #[test]
-    fn every_text_exists_in_both_languages_with_the_same_placeholders() {
-        macro_rules! each {
-            ($($field:ident),* $(,)?) => {
-                vec![$((stringify!($field), EN.$field, RU.$field)),*]
-            };
-        }
-        let pairs = each!(
-            menu_button,
-            campaigns_title,
-            campaigns_empty,
-            card,
-            no_groups,
-            on,
-            off,
-            btn_export,
-            btn_report,
-            btn_live_on,
-            btn_live_off,
-            btn_delete,
-            btn_back,
-            btn_yes_delete,
-            btn_no,
-            delete_confirm,
-            deleted,
-            not_found,
-            bad_id,
-            add_usage,
-            name_too_long,
-            created,
-            import_usage,
-            import_no_file,
-            import_not_csv_json,
-            import_file_too_big,
-            import_too_many,
-            import_unreadable,
-            import_no_email,
-            import_empty,
-            import_done,
-            rejected_head,
-            at_line,
-            at_item,
-            reason_email,
-            reason_date,
-            reason_duplicate,
-            reason_pixels,
-            reason_pixel_count,
-            more,
-            opens_usage,
-            preparing_report,
-            preparing_export,
-            export_empty,
-            export_caption,
-            report,
-            col_group,
-            col_contacts,
-            col_opened,
-            col_rate,
-            col_opens,
-            chart_hours,
-            chart_days,
-            live_title,
-            live_on,
-            live_off,
-            cmd_campaigns,
-            cmd_campaign_add,
-            cmd_import,
-            cmd_opens,
-        );
-        for (key, en, ru) in pairs {
-            assert!(!en.trim().is_empty(), "{key} is empty in English");
-            assert!(!ru.trim().is_empty(), "{key} is empty in Russian");
-            assert_eq!(
-                placeholders(en),
-                placeholders(ru),
-                "{key} placeholders differ"
-            );
-        }
-    }
-}

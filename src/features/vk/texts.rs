@@ -2,21 +2,10 @@
 //! are `{name}`, filled with [`crate::telegram::texts::fill`]; a test checks
 //! both languages use the same ones.
 
-use crate::telegram::lang::Lang;
-
-macro_rules! texts_struct {
-    ($($field:ident),* $(,)?) => {
-        /// Every string of the VK Ads feature.
-        pub struct Texts { $(pub $field: &'static str,)* }
-
-        #[cfg(test)]
-        fn pairs() -> Vec<(&'static str, &'static str, &'static str)> {
-            vec![$((stringify!($field), EN.$field, RU.$field)),*]
-        }
-    };
-}
-
-texts_struct!(
+crate::texts_table!(
+    /// Every string of the VK Ads feature.
+    Texts,
+    texts;
     menu_button,
     cmd_connect,
     cmd_stats,
@@ -126,14 +115,6 @@ texts_struct!(
     confirm_disconnect_legacy,
 );
 
-/// The texts of `lang`.
-pub fn texts(lang: Lang) -> &'static Texts {
-    match lang {
-        Lang::En => &EN,
-        Lang::Ru => &RU,
-    }
-}
-
 #[path = "texts_en.rs"]
 mod en;
 #[path = "texts_ru.rs"]
@@ -141,23 +122,3 @@ mod ru;
 
 use en::EN;
 use ru::RU;
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    use crate::telegram::texts::placeholders;
-
-    #[test]
-    fn every_vk_text_exists_in_both_languages_with_the_same_placeholders() {
-        for (key, en, ru) in pairs() {
-            assert!(!en.trim().is_empty(), "{key} is empty in English");
-            assert!(!ru.trim().is_empty(), "{key} is empty in Russian");
-            assert_eq!(
-                placeholders(en),
-                placeholders(ru),
-                "{key} placeholders differ"
-            );
-        }
-    }
-}
