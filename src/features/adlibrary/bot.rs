@@ -24,6 +24,7 @@ use super::texts::texts;
 use crate::telegram::callback::decode;
 use crate::telegram::core::{Ctx, DialogueState, Feature};
 use crate::telegram::handlers::reply::{edit, send};
+use crate::telegram::handlers::say;
 use crate::telegram::lang::Lang;
 
 pub use commands::split_schedule;
@@ -51,12 +52,6 @@ async fn show(
         Some(id) => edit(&ctx.bot, chat, id, &text, Some(keyboard)).await?,
         None => send(&ctx.bot, chat, &text, Some(keyboard)).await?,
     }
-    Ok(())
-}
-
-/// Sends a plain HTML message.
-async fn say(ctx: &Ctx, chat: ChatId, text: &str) -> anyhow::Result<()> {
-    send(&ctx.bot, chat, text, None).await?;
     Ok(())
 }
 

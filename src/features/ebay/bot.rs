@@ -18,6 +18,7 @@ use crate::db::Pool;
 use crate::telegram::callback::decode;
 use crate::telegram::core::{Ctx, DialogueState, Feature};
 use crate::telegram::handlers::reply::{edit, send};
+use crate::telegram::handlers::say;
 use crate::telegram::lang::Lang;
 use crate::telegram::store::{chats, ChatKind};
 use crate::telegram::texts::fill;
@@ -52,11 +53,6 @@ async fn card_screen(
 ) -> anyhow::Result<(String, InlineKeyboardMarkup)> {
     let plan = insights_schedule::current(pool, alert).await?;
     Ok(cards::card(lang, alert, &plan))
-}
-
-async fn say(ctx: &Ctx, chat: ChatId, text: &str) -> anyhow::Result<()> {
-    send(&ctx.bot, chat, text, None).await?;
-    Ok(())
 }
 
 async fn queue_insights(ctx: &Ctx, chat: ChatId, alert: &Alert) -> anyhow::Result<()> {

@@ -19,6 +19,7 @@ use crate::telegram::callback::decode;
 use crate::telegram::core::{Ctx, DialogueState, Feature};
 use crate::telegram::core_callback::CoreCallback;
 use crate::telegram::handlers::reply;
+pub(super) use crate::telegram::handlers::say;
 use crate::telegram::keyboard::{back_row, confirm_keyboard, paginate, PagerLabels};
 use crate::telegram::lang::Lang;
 use crate::telegram::texts::{fill, html, texts as core_texts};
@@ -52,11 +53,6 @@ async fn show(
         Some(id) => reply::edit(&ctx.bot, chat, id, text, Some(markup)).await?,
         None => reply::send(&ctx.bot, chat, text, Some(markup)).await?,
     }
-    Ok(())
-}
-
-pub(super) async fn say(ctx: &Ctx, chat: ChatId, text: &str) -> anyhow::Result<()> {
-    reply::send(&ctx.bot, chat, text, None).await?;
     Ok(())
 }
 

@@ -141,8 +141,8 @@ pub async fn on_callback(bot: Bot, query: CallbackQuery, core: Arc<Core>) -> any
     menus::show_main(&ctx, chat, Some(message_id)).await
 }
 
-/// Sends a plain reply from a handler.
-pub(crate) async fn say(ctx: &Ctx, chat: ChatId, text: &str) -> anyhow::Result<()> {
+/// Sends a plain HTML reply from a handler (split past 4096 characters).
+pub async fn say(ctx: &Ctx, chat: ChatId, text: &str) -> anyhow::Result<()> {
     reply::send(&ctx.bot, chat, text, None).await?;
     Ok(())
 }
