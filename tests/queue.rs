@@ -265,6 +265,22 @@ async fn shutdown_lets_the_running_job_finish() {
     );
 }
 
+/// The keys of the first `runs` test jobs, in the order they ran.
+async fn run_order(db: &TestDb, runs: i64) -> Vec<String> {
+    eventually(Duration::from_secs(30), "all runs", || async {
+        count(db, "SELECT count(*) FROM test_runs").await == runs
+    })
+    .await;
+    db.client()
+        .await
+        .query("SELECT key FROM test_runs ORDER BY ran_at", &[])
+        .await
+        .expect("runs")
+        .iter()
+        .map(|r| r.get(0))
+        .collect()
+}
+
 #[tokio::test]
 async fn a_batch_on_one_named_queue_runs_in_the_order_given() {
     let db = TestDb::new().await;
@@ -279,19 +295,7 @@ async fn a_batch_on_one_named_queue_runs_in_the_order_given() {
         })
         .collect();
     app.queue().enqueue_many(jobs).await.expect("enqueue");
-    eventually(Duration::from_secs(30), "5 runs", || async {
-        count(&db, "SELECT count(*) FROM test_runs").await == 5
-    })
-    .await;
-    let order: Vec<String> = db
-        .client()
-        .await
-        .query("SELECT key FROM test_runs ORDER BY ran_at", &[])
-        .await
-        .expect("runs")
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+    let order = run_order(&db, 5).await;
     let expected: Vec<String> = (0..5).map(|i| format!("{i:02}")).collect();
     assert_eq!(order, expected);
     app.shutdown().trigger();
@@ -328,19 +332,7 @@ async fn a_batch_in_a_transaction_follows_its_outcome_and_keeps_its_order() {
         .await
         .expect("enqueue");
     tx.commit().await.expect("commit");
-    eventually(Duration::from_secs(30), "5 runs", || async {
-        count(&db, "SELECT count(*) FROM test_runs").await == 5
-    })
-    .await;
-    let order: Vec<String> = db
-        .client()
-        .await
-        .query("SELECT key FROM test_runs ORDER BY ran_at", &[])
-        .await
-        .expect("runs")
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+    let order = run_order(&db, 5).await;
     assert_eq!(order, ["kept0", "kept1", "kept2", "kept3", "kept4"]);
     app.shutdown().trigger();
     app.wait().await.expect("clean stop");
