@@ -124,12 +124,15 @@ impl App {
         let mut routes = Vec::new();
         let mut features = Vec::new();
         let mut background = Vec::new();
+        let mut scratch_dirs = Vec::new();
         for parts in installed {
             registry = registry.merge(parts.jobs);
             routes.extend(parts.routes);
             features.extend(parts.bot);
             background.extend(parts.background);
+            scratch_dirs.extend(parts.scratch_dir);
         }
+        registry = registry.merge(crate::features::scratch::jobs(scratch_dirs));
         if let Some(bot) = &bot {
             registry = registry
                 .job::<sender::Outbound>()
@@ -219,7 +222,6 @@ impl App {
             features::adlibrary::install(&deps, shutdown)
                 .await
                 .context("starting the Ad Library feature")?,
-            features::scratch::install(&deps),
         ])
     }
 

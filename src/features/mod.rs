@@ -40,6 +40,9 @@ pub struct FeatureParts {
     pub routes: Option<Router>,
     /// Background tasks to stop on shutdown (e.g. a write buffer's flusher).
     pub background: Vec<tokio::task::JoinHandle<()>>,
+    /// A folder of short-lived files (charts, exports) for the daily sweep
+    /// ([`scratch`]) to clear after [`scratch::KEEP_DAYS`].
+    pub scratch_dir: Option<std::path::PathBuf>,
 }
 
 /// Directory for a feature's generated files (reports, charts, exports):

@@ -1,15 +1,15 @@
 //! Clean-up of the features' short-lived files: charts, CSV exports and other
 //! attachments written for one message. They are needed only until the message
 //! (or the e-mail carrying them) has gone out, so a daily job removes those
-//! older than [`KEEP_DAYS`]. Files a feature keeps on purpose (the Ad Library's
-//! screenshots and reports) live elsewhere and have their own retention.
+//! older than [`KEEP_DAYS`]. Each feature names its folder of such files in
+//! its parts; files a feature keeps on purpose (the Ad Library's screenshots
+//! and reports) have their own retention.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use serde::{Deserialize, Serialize};
 
-use super::{files_dir, FeatureDeps, FeatureParts};
 use crate::jobs::{AppJob, JobCtx, JobRegistry};
 
 /// Days a short-lived file is kept: longer than any retry of the job that
@@ -18,9 +18,6 @@ pub const KEEP_DAYS: u64 = 7;
 
 /// Crontab line of the daily sweep.
 pub const CRONTAB: &str = "47 3 * * * files_sweep";
-
-/// The features whose `files/<feature>` folder holds only short-lived files.
-pub const SCRATCH_FEATURES: [&str; 3] = ["ebay", "pixel", "vk"];
 
 /// The folders swept (job state).
 #[derive(Debug, Clone)]
@@ -47,19 +44,13 @@ impl AppJob for Sweep {
     }
 }
 
-/// The sweep's job, cron line and folders.
-pub fn install(deps: &FeatureDeps) -> FeatureParts {
-    let dirs = SCRATCH_FEATURES
-        .iter()
-        .map(|feature| files_dir(&deps.config, feature))
-        .collect();
-    FeatureParts {
-        jobs: JobRegistry::new()
-            .job::<Sweep>()
-            .cron(CRONTAB)
-            .with_state(ScratchDirs(dirs)),
-        ..FeatureParts::default()
-    }
+/// The sweep's job, cron line and the folders the features declared
+/// ([`FeatureParts::scratch_dir`](super::FeatureParts::scratch_dir)).
+pub fn jobs(dirs: Vec<PathBuf>) -> JobRegistry {
+    JobRegistry::new()
+        .job::<Sweep>()
+        .cron(CRONTAB)
+        .with_state(ScratchDirs(dirs))
 }
 
 /// Removes the files under `dir` last modified before `cutoff`, and the

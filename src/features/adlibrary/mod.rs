@@ -80,5 +80,7 @@ pub async fn install(
         jobs,
         routes: None,
         background: Vec::new(),
+        // Screenshots and reports follow `adlibrary.keep_days` (`Cleanup`).
+        scratch_dir: None,
     })
 }

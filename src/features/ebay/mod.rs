@@ -84,6 +84,7 @@ pub async fn install(
         return Ok(FeatureParts::default());
     }
     let state = EbayState::new(deps);
+    let scratch_dir = Some(state.files_dir.clone());
     let jobs = JobRegistry::new()
         .job::<jobs::EbayPoll>()
         .job::<jobs::EbayInsights>()
@@ -99,5 +100,6 @@ pub async fn install(
         jobs,
         routes: None,
         background: Vec::new(),
+        scratch_dir,
     })
 }

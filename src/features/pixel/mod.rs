@@ -47,6 +47,7 @@ pub async fn install(
         dedupe_minutes: config.pixel.dedupe_minutes,
         files_dir: files_dir(config, "pixel"),
     };
+    let scratch_dir = Some(state.files_dir.clone());
     let jobs = JobRegistry::new()
         .job::<ExportPixels>()
         .job::<ReportOpens>()
@@ -62,5 +63,6 @@ pub async fn install(
         jobs,
         routes: Some(endpoint::router(recorder)),
         background: vec![flusher, notifier],
+        scratch_dir,
     })
 }

@@ -66,6 +66,7 @@ pub async fn install(
         files: super::files_dir(&deps.config, "vk"),
         mail: deps.mailer.is_some(),
     };
+    let scratch_dir = Some(state.files.clone());
     let registry = JobRegistry::new()
         .job::<jobs::VkConnect>()
         .job::<jobs::VkReport>()
@@ -82,5 +83,6 @@ pub async fn install(
         jobs: registry,
         routes: None,
         background: Vec::new(),
+        scratch_dir,
     })
 }
